@@ -1,0 +1,111 @@
+import { execFile } from 'child_process';
+import * as vscode from 'vscode';
+import { LanguageClient } from 'vscode-languageclient/node';
+import { documentSelector } from './detect';
+import { findInterpreter, Interpreter } from './interpreter';
+import { log } from './log';
+import { openInterpreterPathSetting } from './settings';
+
+const SERVER_MODULE = 'olive_lsp';
+
+/** The language server process (`<python> -m olive_lsp` over stdio) and its client; starts and restarts run one at a time. */
+export class OliveServer {
+    private client: LanguageClient | undefined;
+    private queue: Promise<void> = Promise.resolve();
+    /** Whether the server was asked for, so that a settings change (re)starts it only then. */
+    wanted = false;
+
+    start(): Promise<void> {
+        this.wanted = true;
+        return this.enqueue(async () => {
+            if (!this.client) {
+                await this.launch();
+            }
+        });
+    }
+
+    restart(): Promise<void> {
+        this.wanted = true;
+        return this.enqueue(async () => {
+            await this.shutdown();
+            await this.launch();
+        });
+    }
+
+    stop(): Promise<void> {
+        return this.enqueue(() => this.shutdown());
+    }
+
+    private enqueue(task: () => Promise<void>): Promise<void> {
+        this.queue = this.queue.then(task, task);
+        return this.queue;
+    }
+
+    private async launch(): Promise<void> {
+        const folder = vscode.workspace.workspaceFolders?.[0];
+        const python = await findInterpreter(folder);
+        log.info(`Python interpreter: ${python.path} (from ${python.source})`);
+        if (!(await hasServer(python))) {
+            return;
+        }
+        const client = new LanguageClient(
+            'oliveStudio',
+            'Olive Studio',
+            { command: python.path, args: ['-m', SERVER_MODULE], options: { cwd: folder?.uri.fsPath } },
+            { documentSelector, outputChannel: log },
+        );
+        this.client = client;
+        try {
+            await client.start();
+            log.info(`Language server started: ${python.path} -m ${SERVER_MODULE}`);
+        } catch (error) {
+            log.error(`The language server did not start: ${error}`);
+            void showError(`Olive Studio: the language server did not start (${python.path} -m ${SERVER_MODULE}).`);
+        }
+    }
+
+    private async shutdown(): Promise<void> {
+        const client = this.client;
+        this.client = undefined;
+        if (client) {
+            try {
+                await client.dispose();
+            } catch (error) {
+                log.warn(`Stopping the language server: ${error}`);
+            }
+        }
+    }
+}
+
+/** Whether the interpreter can import the server; tells the user how to fix it when not. */
+function hasServer(python: Interpreter): Promise<boolean> {
+    return new Promise((resolve) => {
+        execFile(python.path, ['-c', `import ${SERVER_MODULE}`], { timeout: 30_000 }, (error, _stdout, stderr) => {
+            if (!error) {
+                resolve(true);
+                return;
+            }
+            const reason =
+                (error as NodeJS.ErrnoException).code === 'ENOENT'
+                    ? 'it was not found'
+                    : stderr.trim().split('\n').pop() || error.message;
+            const fix = `"${python.path}" -m pip install "olive-studio[server]"`;
+            log.error(`${python.path} (from ${python.source}) cannot run the language server: ${reason}. Fix: ${fix}`);
+            void showError(
+                `Olive Studio: the Python interpreter ${python.path} (from ${python.source}) cannot run the ` +
+                    `language server: ${reason}. Install it with ${fix}, or choose another interpreter.`,
+                'Choose Interpreter',
+            );
+            resolve(false);
+        });
+    });
+}
+
+async function showError(message: string, ...actions: string[]): Promise<void> {
+    const choice = await vscode.window.showErrorMessage(message, ...actions, 'Show Logs');
+    if (choice === 'Show Logs') {
+        log.show();
+    } else if (choice === 'Choose Interpreter') {
+        await openInterpreterPathSetting();
+    }
+}

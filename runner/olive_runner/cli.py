@@ -1,0 +1,50 @@
+"""The ``olive-studio`` command line: one entry point for every component.
+
+Subcommands import their component lazily, so ``validate`` never pays for the
+language server and nothing here imports the ML stack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="olive-studio", description="Check, edit and run Olive workflow configs.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = sub.add_parser("validate", help="check configs and print findings as FILE:LINE:COL")
+    validate.add_argument("files", nargs="+", metavar="FILE", help="olive-config.json files")
+    validate.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+
+    sub.add_parser("lsp", help="run the language server on stdin/stdout")
+
+    schema = sub.add_parser("schema", help="print or regenerate the JSON Schema of olive-config.json")
+    schema.add_argument("--write", action="store_true", help="rewrite the committed schema file")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "validate":
+        from olive_runner.validate_command import run_validate
+
+        return run_validate(args.files, args.format, sys.stdout, sys.stderr)
+    if args.command == "lsp":
+        from olive_lsp.server import serve
+
+        serve()
+        return 0
+    from olive_schema import schema_build
+
+    if args.write:
+        print(f"wrote {schema_build.write()}", file=sys.stderr)
+    else:
+        sys.stdout.write(schema_build.render())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

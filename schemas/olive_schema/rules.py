@@ -1,0 +1,152 @@
+"""Olive's rules that a JSON Schema cannot say: pass types, name references, pipeline order.
+
+Each rule is a function ``(doc, config) -> findings`` and reports one finding
+per cause, at the place the user has to change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from olive_schema import catalog, codes
+from olive_schema.config_view import (
+    PassEntry,
+    data_config_names,
+    engine_values,
+    inline_evaluators,
+    pass_entries,
+)
+from olive_schema.edits import replace_string
+from olive_schema.findings import Finding, Fix, Severity
+from olive_schema.jsontree import Document, JsonPath
+from olive_schema.locate import quoted, span
+from olive_schema.suggest import closest
+
+Config = dict[str, Any]
+Rule = Callable[[Document, Config], Iterable[Finding]]
+
+
+def pass_types(doc: Document, config: Config) -> Iterator[Finding]:
+    """Every pass names a type Olive has; a case-only difference is worth a nudge, not an error."""
+    names = list(catalog.passes())
+    for entry in pass_entries(config):
+        written = entry.type_name
+        if written is None:
+            continue
+        path = (*entry.path, "type")
+        canonical = catalog.resolve_pass_type(written)
+        if canonical is None:
+            guess = closest(written, names)
+            hint = f' Did you mean "{guess}"?' if guess else " See the list of passes in the completion menu."
+            message = f"Unknown pass type {quoted(written)}.{hint}"
+            yield _at_value(doc, path, codes.UNKNOWN_PASS_TYPE, Severity.ERROR, message, guess)
+        elif canonical != written and "." not in written:
+            message = (
+                f"Pass type {quoted(written)} is spelled {quoted(canonical)}; Olive matches it "
+                f"without regard to case, but the canonical spelling is clearer."
+            )
+            yield _at_value(doc, path, codes.PASS_TYPE_CASE, Severity.WARNING, message, canonical)
+
+
+def references(doc: Document, config: Config) -> Iterator[Finding]:
+    """Names used by host, target, evaluator and every ``*data_config`` exist."""
+    systems = _keys(config.get("systems"))
+    evaluators = _keys(config.get("evaluators"))
+    data_configs = data_config_names(config)
+    for path, key, value in engine_values(config):
+        if key in ("host", "target"):
+            yield from _check_name(doc, path, value, systems, "systems", codes.UNDEFINED_SYSTEM)
+        else:
+            yield from _check_name(doc, path, value, evaluators, "evaluators", codes.UNDEFINED_EVALUATOR)
+    for entry in pass_entries(config):
+        yield from _check_name(
+            doc, (*entry.path, "host"), entry.body.get("host"), systems, "systems", codes.UNDEFINED_SYSTEM
+        )
+        yield from _check_name(
+            doc,
+            (*entry.path, "evaluator"),
+            entry.body.get("evaluator"),
+            evaluators,
+            "evaluators",
+            codes.UNDEFINED_EVALUATOR,
+        )
+        for path, value in _data_config_params(entry):
+            yield from _check_name(doc, path, value, data_configs, "data_configs", codes.UNDEFINED_DATA_CONFIG)
+    for eval_path, evaluator in inline_evaluators(config):
+        metrics = evaluator.get("metrics")
+        for index, metric in enumerate(metrics if isinstance(metrics, list) else []):
+            if isinstance(metric, dict):
+                yield from _check_name(
+                    doc,
+                    (*eval_path, "metrics", index, "data_config"),
+                    metric.get("data_config"),
+                    data_configs,
+                    "data_configs",
+                    codes.UNDEFINED_DATA_CONFIG,
+                )
+
+
+def qlora_then_int4_builder(doc: Document, config: Config) -> Iterator[Finding]:
+    """The model builder cannot make an int4 model from a QLoRA-tuned one (the seed says so)."""
+    qlora: PassEntry | None = None
+    for entry in pass_entries(config):
+        canonical = catalog.resolve_pass_type(entry.type_name or "")
+        if canonical == "QLoRA":
+            qlora = entry
+        elif canonical == "ModelBuilder" and qlora is not None:
+            precision = entry.param("precision")
+            if precision is not None and str(precision[1]).lower() == "int4":
+                message = (
+                    f"ModelBuilder cannot convert a QLoRA-tuned model to int4 (pass {quoted(qlora.name)} "
+                    f"is QLoRA). Use LoRA for fine-tuning, or build with precision fp16/fp32."
+                )
+                yield _at_value(doc, precision[0], codes.QLORA_INT4_BUILDER, Severity.WARNING, message, None)
+
+
+RULES: tuple[Rule, ...] = (pass_types, references, qlora_then_int4_builder)
+
+
+def _keys(value: object) -> set[str]:
+    return set(value) if isinstance(value, dict) else set()
+
+
+def _data_config_params(entry: PassEntry) -> Iterator[tuple[JsonPath, Any]]:
+    """Olive resolves every parameter whose name ends with ``data_config``, at any depth."""
+    for path, key, value in entry.params():
+        yield from _walk_data_configs(path, key, value)
+
+
+def _walk_data_configs(path: JsonPath, key: str, value: Any) -> Iterator[tuple[JsonPath, Any]]:
+    if key.endswith("data_config"):
+        yield path, value
+    elif isinstance(value, dict):
+        for sub_key, sub_value in value.items():
+            yield from _walk_data_configs((*path, sub_key), sub_key, sub_value)
+
+
+def _check_name(
+    doc: Document, path: JsonPath, value: object, defined: set[str], section: str, code: str
+) -> Iterator[Finding]:
+    if not isinstance(value, str) or value in defined:
+        return
+    guess = closest(value, defined)
+    if guess:
+        hint = f' Did you mean "{guess}"?'
+    elif defined:
+        hint = " Defined: " + ", ".join(quoted(n) for n in sorted(defined)) + "."
+    else:
+        hint = f" `{section}` defines none: add one named {quoted(value)}."
+    message = f"{quoted(value)} is not defined in `{section}`.{hint}"
+    yield _at_value(doc, path, code, Severity.ERROR, message, guess)
+
+
+def _at_value(
+    doc: Document, path: JsonPath, code: str, severity: Severity, message: str, replacement: str | None
+) -> Finding:
+    start, end = span(doc, path, "value")
+    node = doc.node_at_path(path)
+    fixes: tuple[Fix, ...] = ()
+    if replacement is not None and node is not None and node.kind == "string":
+        fixes = (replace_string(node, replacement),)
+    return Finding(code, severity, message, path, start, end, fixes)

@@ -1,0 +1,247 @@
+"""Translate JSON Schema violations into findings with exact places and fixes.
+
+``jsonschema`` reports where the instance failed and which keyword failed;
+users need to know which key is wrong, what to write instead, and how bad it
+is.  Severity for unknown keys comes from the schema itself (``x-unknown-keys``:
+Olive rejects unknown keys in some objects and silently ignores them in others).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from olive_schema import catalog, codes
+from olive_schema.edits import remove_property, replace_string
+from olive_schema.findings import Finding, Fix, Severity, format_path
+from olive_schema.jsontree import Document, JsonPath, Node
+from olive_schema.locate import quoted, span
+from olive_schema.schema_build import SCHEMA_FILE, build_schema
+from olive_schema.suggest import closest
+
+_JSON_TYPES = {
+    dict: "an object",
+    list: "an array",
+    str: "a string",
+    bool: "a boolean",
+    int: "a number",
+    float: "a number",
+    type(None): "null",
+}
+
+
+@cache
+def validator() -> Draft202012Validator:
+    """The compiled validator; the committed schema file is read once per process."""
+    try:
+        import json
+
+        schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        schema = build_schema()
+    return Draft202012Validator(schema)
+
+
+def schema_findings(doc: Document, instance: object) -> Iterator[Finding]:
+    seen: set[tuple[str, JsonPath, str]] = set()
+    for error in validator().iter_errors(instance):
+        for finding in _translate(doc, error):
+            key = (finding.code, finding.path, finding.message)
+            if key not in seen:
+                seen.add(key)
+                yield finding
+
+
+def _translate(doc: Document, error: ValidationError) -> Iterator[Finding]:
+    path: JsonPath = tuple(error.absolute_path)
+    if _is_pass_type(path):
+        return  # the pass-type rule says this better, with "did you mean"
+    keyword = error.validator
+    if keyword in ("additionalProperties", "unevaluatedProperties"):
+        yield from _unknown_keys(doc, error, path)
+    elif keyword == "required":
+        yield from _missing(doc, error, path)
+    elif keyword == "anyOf" and isinstance(error.schema, dict) and error.schema.get("x-rule") == "required-param":
+        yield _missing_param(doc, path, str(error.schema["x-param"]))
+    elif keyword == "enum":
+        yield _bad_enum(doc, error, path)
+    elif keyword == "type":
+        yield _value_finding(
+            doc,
+            path,
+            f"{_where(path)} should be {_expected_types(error.validator_value)}, not {_describe(error.instance)}.",
+        )
+    elif keyword in ("anyOf", "oneOf"):
+        yield _value_finding(doc, path, _alternatives_message(error, path))
+    else:
+        yield _value_finding(doc, path, f"{_where(path)}: {_plain(error.message)}")
+
+
+def _listed(error: ValidationError) -> list[Any]:
+    """The keyword's list value (``required``, ``enum``, ``anyOf``...)."""
+    value = error.validator_value
+    return list(value) if isinstance(value, list) else []
+
+
+def _is_pass_type(path: JsonPath) -> bool:
+    return len(path) == 3 and path[0] == "passes" and path[2] == "type"
+
+
+def _where(path: JsonPath) -> str:
+    return f"`{format_path(path)}`"
+
+
+def _value_finding(doc: Document, path: JsonPath, message: str, fixes: tuple[Fix, ...] = ()) -> Finding:
+    start, end = span(doc, path, "value")
+    return Finding(codes.SCHEMA_VALUE, Severity.ERROR, message, path, start, end, fixes)
+
+
+def _unknown_keys(doc: Document, error: ValidationError, path: JsonPath) -> Iterator[Finding]:
+    schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
+    known = list(schema.get("properties", {}))
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    in_pass = len(path) >= 2 and path[0] == "passes"
+    severity = Severity(schema.get("x-unknown-keys", "error"))
+    for key in instance:
+        if key in known:
+            continue
+        key_path = (*path, key)
+        change = _known_change(doc, path, key) if in_pass else None
+        if change is not None:
+            message, guess = change
+        else:
+            guess = closest(key, known)
+            message = _unknown_key_message(key, path, in_pass, doc)
+            if guess:
+                message += f' Did you mean "{guess}"?'
+        yield Finding(
+            codes.UNKNOWN_PASS_PARAM if in_pass else codes.UNKNOWN_KEY,
+            severity,
+            message,
+            key_path,
+            *span(doc, key_path, "key"),
+            _key_fixes(doc, key_path, guess),
+        )
+
+
+def _unknown_key_message(key: str, path: JsonPath, in_pass: bool, doc: Document) -> str:
+    if in_pass:
+        pass_type = _pass_type_at(doc, path)
+        return f"{quoted(key)} is not a parameter of {pass_type}; Olive ignores it and uses the default."
+    if not path:
+        return (
+            f"Unknown top-level key {quoted(key)}: Olive rejects the config "
+            f"(its message misleadingly says `engine.{key}`)."
+        )
+    return f"Unknown key {quoted(key)} in {_where(path)}."
+
+
+def _known_change(doc: Document, path: JsonPath, key: str) -> tuple[str, str | None] | None:
+    """A parameter Olive renamed or removed: say so, instead of guessing by spelling."""
+    change = catalog.load("changes")["pass_params"].get(key)
+    pass_type = _pass_type_at(doc, path)
+    if change is None or catalog.resolve_pass_type(pass_type) not in change["passes"]:
+        return None
+    if "renamed_to" in change:
+        new = change["renamed_to"]
+        return (
+            f"{quoted(key)} was renamed to {quoted(new)} in Olive {change['version']}; "
+            f"{pass_type} ignores the old name and uses the default."
+        ), new
+    return (f"{quoted(key)} was removed in Olive {change['removed_in']} and is ignored: {change['instead']}."), None
+
+
+def _pass_type_at(doc: Document, path: JsonPath) -> str:
+    entry = doc.node_at_path(path[:2])
+    type_node = entry.get("type") if entry is not None and entry.kind == "object" else None
+    return str(type_node.value) if type_node is not None else "this pass"
+
+
+def _key_fixes(doc: Document, key_path: JsonPath, guess: str | None) -> tuple[Fix, ...]:
+    prop = doc.property_at_path(key_path)
+    if prop is None:
+        return ()
+    fixes = [replace_string(prop.key, guess, f"Rename to {quoted(guess)}")] if guess else []
+    fixes.append(remove_property(doc, prop, f"Remove {quoted(str(prop.key.value))}"))
+    return tuple(fixes)
+
+
+def _missing(doc: Document, error: ValidationError, path: JsonPath) -> Iterator[Finding]:
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    node = doc.node_at_path(path)
+    for key in _listed(error):
+        if key not in instance and not _half_written(node, key):
+            where = "The config" if not path else _where(path)
+            start, end = span(doc, path, "key")
+            yield Finding(codes.MISSING_REQUIRED, Severity.ERROR, f"{where} needs {quoted(key)}.", path, start, end)
+
+
+def _half_written(node: Node | None, key: str) -> bool:
+    """The key is there but its value is not typed yet: the syntax error already says so."""
+    prop = node.prop(key) if node is not None and node.kind == "object" else None
+    return prop is not None and (prop.value is None or prop.value.kind == "invalid")
+
+
+def _missing_param(doc: Document, path: JsonPath, param: str) -> Finding:
+    start, end = span(doc, path, "key")
+    message = f"Pass {quoted(str(path[-1]))} ({_pass_type_at(doc, path)}) needs the parameter {quoted(param)}."
+    return Finding(codes.MISSING_REQUIRED, Severity.ERROR, message, path, start, end)
+
+
+def _bad_enum(doc: Document, error: ValidationError, path: JsonPath) -> Finding:
+    allowed = _listed(error)
+    shown = ", ".join(quoted(v) if isinstance(v, str) else str(v) for v in allowed)
+    message = f"{_where(path)} is {_describe(error.instance)}; allowed values: {shown}."
+    fixes: tuple[Fix, ...] = ()
+    node = doc.node_at_path(path)
+    if isinstance(error.instance, str) and node is not None and node.kind == "string":
+        guess = closest(error.instance, [v for v in allowed if isinstance(v, str)])
+        if guess:
+            message += f' Did you mean "{guess}"?'
+            fixes = (replace_string(node, guess),)
+    return _value_finding(doc, path, message, fixes)
+
+
+def _alternatives_message(error: ValidationError, path: JsonPath) -> str:
+    types: list[str] = []
+    for branch in _listed(error):
+        if isinstance(branch, dict) and "type" in branch:
+            types.append(_expected_types(branch["type"]))
+        elif isinstance(branch, dict) and "$ref" in branch:
+            types.append("an object")
+        elif isinstance(branch, dict) and "enum" in branch:
+            types.append("one of " + ", ".join(quoted(str(v)) for v in branch["enum"][:8]))
+    expected = " or ".join(dict.fromkeys(types)) or "a different value"
+    return f"{_where(path)} should be {expected}, not {_describe(error.instance)}."
+
+
+def _expected_types(value: object) -> str:
+    names = value if isinstance(value, list) else [value]
+    words = {
+        "object": "an object",
+        "array": "an array",
+        "string": "a string",
+        "integer": "an integer",
+        "number": "a number",
+        "boolean": "true or false",
+        "null": "null",
+    }
+    return " or ".join(words.get(str(n), str(n)) for n in names)
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, str):
+        return quoted(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return f"{value}"
+    return _JSON_TYPES.get(type(value), "a value")
+
+
+def _plain(message: str) -> str:
+    return message.replace("'", '"')

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The main job: set up, then check the project's example configs and print the findings.
+# The current-format example is clean; the Olive 0.6-era example shows what changed since.
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bash "$ROOT/scripts/setup.sh" server || exit 1
+status=0
+for config in "$ROOT"/examples/*/olive-config*.json; do
+    echo
+    echo "==> olive-studio validate ${config#"$ROOT"/}"
+    (cd "$ROOT" && .venv/bin/olive-studio validate "${config#"$ROOT"/}") || status=$?
+done
+echo
+echo "(exit status of the last failing check: $status; 0 = clean, 1 = errors, 2 = unreadable)"

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Sets up everything the tests need (Python venv, Node, code-server, Chromium, Neovim, the .vsix)
+# and runs lint, type checks and the whole test suite, end-to-end tests in real editors included.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+bash scripts/setup.sh server,dev
+bash scripts/setup-e2e.sh
+
+echo "==> ruff"
+.venv/bin/ruff check .
+echo "==> mypy"
+.venv/bin/mypy
+echo "==> schema file up to date"
+.venv/bin/olive-studio schema | diff -q - schemas/olive_schema/olive-config.schema.json \
+    || { echo "schemas/olive_schema/olive-config.schema.json is stale: run olive-studio schema --write"; exit 1; }
+echo "==> extension type check"
+(cd extension && PATH="$ROOT/.tools/bin:$PATH" npm run --silent typecheck)
+echo "==> pytest"
+.venv/bin/python -m pytest "$@"

@@ -1,0 +1,5 @@
+"""``python -m olive_lsp``: the language server on stdin/stdout (what the VS Code extension starts)."""
+
+from olive_lsp.server import serve
+
+serve()

@@ -1,0 +1,102 @@
+"""End to end in a real VS Code: code-server in headless Chromium, with the packaged extension installed.
+
+The extension starts `python -m olive_lsp` with this test's interpreter (sys.executable, which must have the
+server installed: pip install -e ".[server]"), and the Problems panel must show the server's diagnostic for a
+misspelled pass type on the line where it is. Install what it needs once with scripts/setup-e2e.sh.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+TOOLS = ROOT / ".tools"
+CODE_SERVER = TOOLS / "code-server"
+EXTENSION = ROOT / "extension"
+VSIX = EXTENSION / "olive-studio.vsix"
+ARTIFACTS = ROOT / "test-artifacts" / "e2e" / "vscode"
+
+CONFIG = """\
+{
+    "input_model": {
+        "type": "HfModel",
+        "model_path": "microsoft/Phi-3.5-mini-instruct"
+    },
+    "data_configs": [
+        {
+            "name": "tiny_codes_train",
+            "type": "HuggingfaceContainer",
+            "load_dataset_config": { "data_name": "nampdn-ai/tiny-codes", "split": "train[:70%]" },
+            "pre_process_data_config": { "text_template": "### Question: {prompt}\\n### Answer: {response}" }
+        }
+    ],
+    "passes": {
+        "lora": {
+            "type": "LoRa",
+            "r": 16,
+            "alpha": 32,
+            "train_data_config": "tiny_codes_train",
+            "training_args": { "max_steps": 150 }
+        }
+    },
+    "output_dir": "models/phi3.5-lora"
+}
+"""
+MISSPELLED_LINE = next(n for n, line in enumerate(CONFIG.splitlines(), 1) if '"type": "LoRa"' in line)
+
+
+@pytest.fixture(scope="module")
+def vsix() -> Path:
+    """The .vsix of the extension as it is now (repackaging takes a few seconds)."""
+    if not (CODE_SERVER / "node_modules" / "code-server" / "package.json").exists():
+        reason = f"code-server is not installed in {CODE_SERVER}: run scripts/setup-e2e.sh"
+        if os.environ.get("OLIVE_STUDIO_REQUIRE_E2E") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    subprocess.run(
+        [TOOLS / "bin" / "npm", "run", "--silent", "package"], cwd=EXTENSION, check=True, capture_output=True
+    )
+    return VSIX
+
+
+def test_problems_panel_shows_misspelled_pass_type_on_its_line(vsix: Path, tmp_path: Path) -> None:
+    workspace = tmp_path / "workspace"
+    (workspace / ".vscode").mkdir(parents=True)
+    (workspace / ".vscode" / "settings.json").write_text(
+        json.dumps({"oliveStudio.python.interpreterPath": sys.executable})
+    )
+    (workspace / "olive-config.json").write_text(CONFIG)
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+
+    options = {
+        "code-server": CODE_SERVER,
+        "vsix": vsix,
+        "workspace": workspace,
+        "file": "olive-config.json",
+        "expect": "LoRA",
+        "artifacts": ARTIFACTS,
+        "timeout": 90,
+    }
+    command = [str(TOOLS / "bin" / "node"), str(ROOT / "tests" / "e2e" / "vscode_problems.mjs")]
+    command += [arg for name, value in options.items() for arg in (f"--{name}", str(value))]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=300)
+        except subprocess.TimeoutExpired:
+            process.terminate()  # the script then stops code-server and Chromium
+            stdout, stderr = process.communicate()
+    assert stdout, f"no result from the e2e script (timed out?):\n{stderr}"
+    result = json.loads(stdout)
+    report = f"{json.dumps(result, indent=2)}\nartifacts: {ARTIFACTS}\n{stderr[-3000:]}"
+
+    lora = [problem for problem in result["problems"] if "LoRA" in problem["text"]]
+    assert lora, f"no problem mentions LoRA in the Problems panel:\n{report}"
+    assert all("olive-studio" in problem["text"] for problem in lora), report
+    assert [problem["line"] for problem in lora] == [MISSPELLED_LINE], report
