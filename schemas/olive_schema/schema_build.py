@@ -87,11 +87,7 @@ def pass_schema(name: str, spec: JsonObject) -> JsonObject:
 
 def _required_somewhere(param: str) -> JsonObject:
     """A required parameter may sit flat or under ``config``."""
-    return {
-        "x-rule": "required-param",
-        "x-param": param,
-        "anyOf": [{"required": [param]}, {"required": ["config"], "properties": {"config": {"required": [param]}}}],
-    }
+    return {"anyOf": [{"required": [param]}, {"required": ["config"], "properties": {"config": {"required": [param]}}}]}
 
 
 def _entry_properties() -> JsonObject:
@@ -121,7 +117,13 @@ def pass_entry_schema(pass_docs: JsonObject) -> JsonObject:
         "type": "object",
         "markdownDescription": "One step of the pipeline. Passes run in the order they are written.",
         "required": ["type"],
-        "properties": {**_entry_properties(), "config": {"type": "object"}},
+        "properties": {
+            **_entry_properties(),
+            "config": {
+                "type": "object",
+                "markdownDescription": "The pass's parameters; they may also be written beside `type`.",
+            },
+        },
         "allOf": branches,
         "defaultSnippets": [{"label": "New pass", "body": {"type": "$1"}}],
     }

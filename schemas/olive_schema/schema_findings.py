@@ -48,12 +48,16 @@ def validator() -> Draft202012Validator:
 
 def schema_findings(doc: Document, instance: object) -> Iterator[Finding]:
     seen: set[tuple[str, JsonPath, str]] = set()
+    bad_values: set[JsonPath] = set()
     for error in validator().iter_errors(instance):
         for finding in _translate(doc, error):
             key = (finding.code, finding.path, finding.message)
-            if key not in seen:
-                seen.add(key)
-                yield finding
+            if key in seen or (finding.code == codes.SCHEMA_VALUE and finding.path in bad_values):
+                continue  # one value, one finding: a wrong type also fails its enum and pattern
+            seen.add(key)
+            if finding.code == codes.SCHEMA_VALUE:
+                bad_values.add(finding.path)
+            yield finding
 
 
 def _translate(doc: Document, error: ValidationError) -> Iterator[Finding]:
@@ -65,8 +69,8 @@ def _translate(doc: Document, error: ValidationError) -> Iterator[Finding]:
         yield from _unknown_keys(doc, error, path)
     elif keyword == "required":
         yield from _missing(doc, error, path)
-    elif keyword == "anyOf" and isinstance(error.schema, dict) and error.schema.get("x-rule") == "required-param":
-        yield _missing_param(doc, path, str(error.schema["x-param"]))
+    elif keyword == "anyOf" and (param := _required_flat_or_nested(error)) is not None:
+        yield _missing_param(doc, path, param)
     elif keyword == "enum":
         yield _bad_enum(doc, error, path)
     elif keyword == "type":
@@ -186,9 +190,24 @@ def _half_written(node: Node | None, key: str) -> bool:
     return prop is not None and (prop.value is None or prop.value.kind == "invalid")
 
 
+def _required_flat_or_nested(error: ValidationError) -> str | None:
+    """The key of ``anyOf: [{required: [k]}, {properties: {config: {required: [k]}}}]``: required, flat or nested."""
+    branches = _listed(error)
+    if len(branches) != 2 or not all(isinstance(b, dict) for b in branches):
+        return None
+    flat, nested = branches
+    key = flat.get("required", [None])[0] if set(flat) == {"required"} else None
+    inner = nested.get("properties", {}).get("config", {}).get("required", [])
+    return key if isinstance(key, str) and inner == [key] else None
+
+
 def _missing_param(doc: Document, path: JsonPath, param: str) -> Finding:
     start, end = span(doc, path, "key")
-    message = f"Pass {quoted(str(path[-1]))} ({_pass_type_at(doc, path)}) needs the parameter {quoted(param)}."
+    if len(path) >= 2 and path[0] == "passes":
+        owner = f"Pass {quoted(str(path[1]))} ({_pass_type_at(doc, path)})"
+    else:
+        owner = _where(path)
+    message = f"{owner} needs {quoted(param)} (beside `type` or under `config`)."
     return Finding(codes.MISSING_REQUIRED, Severity.ERROR, message, path, start, end)
 
 

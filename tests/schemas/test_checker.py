@@ -238,3 +238,22 @@ def test_every_finding_has_a_place_inside_the_document() -> None:
     text = path.read_text(encoding="utf-8")
     for finding in check_text(text).findings:
         assert 0 <= finding.start < finding.end <= len(text), finding
+
+
+def test_a_wrong_value_is_one_finding_even_when_it_breaks_several_keywords() -> None:
+    text, findings = check(config(log_severity_level="<place_holder>"))
+    finding = only(findings, "OS100")
+    assert text[finding.start : finding.end] == '"<place_holder>"'
+
+
+@pytest.mark.parametrize(
+    ("section", "value", "missing"),
+    [
+        ("input_model", {"type": "HfModel", "task": "text-generation"}, "model_path"),
+        ("input_model", {"type": "HfModel", "config": {"task": "text-generation"}}, "model_path"),
+        ("systems", {"box": {"type": "Docker", "image_name": "x"}}, "dockerfile"),
+    ],
+)
+def test_missing_required_keys_of_a_typed_section_are_named(section: str, value: Any, missing: str) -> None:
+    _, findings = check(config(**{section: value}))
+    assert any(f.code == "OS102" and f'"{missing}"' in f.message for f in findings), findings
