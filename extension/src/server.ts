@@ -80,7 +80,7 @@ export class OliveServer {
 /** Whether the interpreter can import the server; tells the user how to fix it when not. */
 function hasServer(python: Interpreter): Promise<boolean> {
     return new Promise((resolve) => {
-        execFile(python.path, ['-c', `import ${SERVER_MODULE}`], { timeout: 30_000 }, (error, _stdout, stderr) => {
+        execFile(python.path, ['-c', `import ${SERVER_MODULE}.server`], { timeout: 30_000 }, (error, _stdout, stderr) => {
             if (!error) {
                 resolve(true);
                 return;

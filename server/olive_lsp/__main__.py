@@ -2,4 +2,5 @@
 
 from olive_lsp.server import serve
 
-serve()
+if __name__ == "__main__":
+    serve()

@@ -39,7 +39,7 @@ CONFIG = """\
     ],
     "passes": {
         "lora": {
-            "type": "LoRa",
+            "type": "LoAR",
             "r": 16,
             "alpha": 32,
             "train_data_config": "tiny_codes_train",
@@ -49,7 +49,9 @@ CONFIG = """\
     "output_dir": "models/phi3.5-lora"
 }
 """
-MISSPELLED_LINE = next(n for n, line in enumerate(CONFIG.splitlines(), 1) if '"type": "LoRa"' in line)
+MISSPELLED_LINE, MISSPELLED_COLUMN = next(
+    (n, line.index('"LoAR"') + 1) for n, line in enumerate(CONFIG.splitlines(), 1) if '"type": "LoAR"' in line
+)
 
 
 @pytest.fixture(scope="module")
@@ -99,4 +101,6 @@ def test_problems_panel_shows_misspelled_pass_type_on_its_line(vsix: Path, tmp_p
     lora = [problem for problem in result["problems"] if "LoRA" in problem["text"]]
     assert lora, f"no problem mentions LoRA in the Problems panel:\n{report}"
     assert all("olive-studio" in problem["text"] for problem in lora), report
-    assert [problem["line"] for problem in lora] == [MISSPELLED_LINE], report
+    assert [(problem["line"], problem["column"]) for problem in lora] == [(MISSPELLED_LINE, MISSPELLED_COLUMN)], report
+    assert [problem["severity"] for problem in lora] == ["error"], report
+    assert 'Unknown pass type "LoAR". Did you mean "LoRA"?' in lora[0]["text"], report

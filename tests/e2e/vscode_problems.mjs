@@ -3,7 +3,7 @@
 //
 //   node vscode_problems.mjs --code-server DIR --vsix FILE --workspace DIR --file NAME --expect TEXT --artifacts DIR
 //
-// Prints one JSON object: {problems: [{text, line, column}], notifications: [...], seconds: {...}, error?}.
+// Prints one JSON object: {problems: [{text, severity, line, column}], notifications: [...], seconds: {...}, error?}.
 // Exits 0 when a problem contains the expected text, else 1. Screenshot (and, on failure, logs) go to --artifacts.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -48,8 +48,9 @@ fs.mkdirSync(path.join(dirs['user-data'], 'User'));
 fs.writeFileSync(
     path.join(dirs['user-data'], 'User', 'settings.json'),
     JSON.stringify({
-        'security.workspace.trust.enabled': false,
         'workbench.startupEditor': 'none',
+        'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        'chat.disableAIFeatures': true,
         'workbench.tips.enabled': false,
         'extensions.autoCheckUpdates': false,
         'extensions.ignoreRecommendations': true,
@@ -112,12 +113,17 @@ async function main() {
     mark('problem_shown');
 }
 
-/** Each Problems panel row that is a problem (not a file header): its text and its [Ln N, Col M]. */
+/** Each Problems panel row that is a problem (not a file header): its text, severity icon and [Ln N, Col M]. */
 async function readProblems() {
-    const texts = await page.locator('.markers-panel .monaco-list-row').allTextContents();
-    return texts.flatMap((text) => {
+    const rows = await page.locator('.markers-panel .monaco-list-row').evaluateAll((elements) =>
+        elements.map((element) => ({
+            text: element.textContent ?? '',
+            severity: ['error', 'warning', 'info'].find((kind) => element.querySelector(`.codicon-${kind}`)) ?? 'other',
+        })),
+    );
+    return rows.flatMap(({ text, severity }) => {
         const at = text.match(/\[Ln (\d+), Col (\d+)\]/);
-        return at ? [{ text, line: Number(at[1]), column: Number(at[2]) }] : [];
+        return at ? [{ text, severity, line: Number(at[1]), column: Number(at[2]) }] : [];
     });
 }
 
@@ -146,10 +152,14 @@ function freePort() {
 
 /** On failure, keep what explains it: code-server's log and the extension's "Olive Studio" log. */
 function keepLogs() {
-    fs.copyFileSync(codeServerLog, path.join(args.artifacts, 'code-server.log'));
-    const logs = fs.readdirSync(path.join(dirs['user-data'], 'logs'), { recursive: true });
-    for (const log of logs.filter((name) => name.endsWith('Olive Studio.log'))) {
-        fs.copyFileSync(path.join(dirs['user-data'], 'logs', log), path.join(args.artifacts, 'olive-studio.log'));
+    const logs = path.join(dirs['user-data'], 'logs');
+    const oliveLogs = fs.existsSync(logs) ? fs.readdirSync(logs, { recursive: true }) : [];
+    const keep = [[codeServerLog, 'code-server.log']];
+    for (const name of oliveLogs.filter((name) => name.endsWith('Olive Studio.log'))) {
+        keep.push([path.join(logs, name), 'olive-studio.log']);
+    }
+    for (const [from, to] of keep.filter(([from]) => fs.existsSync(from))) {
+        fs.copyFileSync(from, path.join(args.artifacts, to));
     }
 }
 
