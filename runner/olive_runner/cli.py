@@ -10,6 +10,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+VERSION_HELP = (
+    "the Olive release to check against, e.g. 0.6.2 or 0.6 (its newest patch); "
+    "default: the olive-ai installed in this Python, else the newest known"
+)
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="olive-studio", description="Check, edit and run Olive workflow configs.")
@@ -18,6 +23,15 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check configs and print findings as FILE:LINE:COL")
     validate.add_argument("files", nargs="+", metavar="FILE", help="olive-config.json files")
     validate.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    validate.add_argument("--olive-version", metavar="X", help=VERSION_HELP)
+    validate.add_argument(
+        "--no-file-checks", action="store_true", help="skip the checks that look for scripts, data and model files"
+    )
+
+    migrate = sub.add_parser("migrate", help="rewrite a config for another Olive release (shows a diff)")
+    migrate.add_argument("file", metavar="FILE", help="the olive-config.json to migrate")
+    migrate.add_argument("--to", metavar="X", dest="to_version", help="target release (default: the newest known)")
+    migrate.add_argument("--write", action="store_true", help="write the result back to FILE")
 
     sub.add_parser("lsp", help="run the language server on stdin/stdout")
 
@@ -31,7 +45,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "validate":
         from olive_runner.validate_command import run_validate
 
-        return run_validate(args.files, args.format, sys.stdout, sys.stderr)
+        return run_validate(
+            args.files,
+            args.format,
+            sys.stdout,
+            sys.stderr,
+            olive_version=args.olive_version,
+            file_checks=not args.no_file_checks,
+        )
+    if args.command == "migrate":
+        from olive_runner.migrate_command import run_migrate
+
+        return run_migrate(args.file, args.to_version, args.write, sys.stdout, sys.stderr)
     if args.command == "lsp":
         from olive_lsp.server import serve
 

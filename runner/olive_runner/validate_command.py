@@ -11,15 +11,27 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from olive_schema import codes
-from olive_schema.checker import CheckResult, check_text
+from olive_schema import codes, versions
+from olive_schema.checker import CheckOptions, CheckResult, check_text
 from olive_schema.findings import Severity
 from olive_schema.jsontree import LineIndex
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
 
-def run_validate(files: Sequence[str], fmt: str, out: TextIO, err: TextIO) -> int:
+def run_validate(
+    files: Sequence[str],
+    fmt: str,
+    out: TextIO,
+    err: TextIO,
+    olive_version: str | None = None,
+    file_checks: bool = True,
+) -> int:
+    try:
+        version = versions.resolve(olive_version)
+    except versions.UnknownVersionError as exc:
+        print(f"error: {exc}", file=err)
+        return EXIT_UNREADABLE
     status = EXIT_OK
     counts = {severity: 0 for severity in Severity}
     records: list[dict[str, object]] = []
@@ -30,7 +42,8 @@ def run_validate(files: Sequence[str], fmt: str, out: TextIO, err: TextIO) -> in
             print(f"{name}: error: cannot read the file: {_reason(exc)}", file=err)
             status = EXIT_UNREADABLE
             continue
-        result = check_text(text)
+        base_dir = Path(name).resolve().parent if file_checks else None
+        result = check_text(text, CheckOptions(olive_version=version, base_dir=base_dir))
         records.extend(_report(name, result, fmt, out))
         for finding in result.findings:
             counts[finding.severity] += 1
@@ -39,7 +52,8 @@ def run_validate(files: Sequence[str], fmt: str, out: TextIO, err: TextIO) -> in
         json.dump(records, out, indent=2)
         out.write("\n")
     summary = ", ".join(f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n)
-    print(f"{summary or 'no findings'} in {len(files)} file{'s' if len(files) != 1 else ''}", file=err)
+    plural = "s" if len(files) != 1 else ""
+    print(f"{summary or 'no findings'} in {len(files)} file{plural} (checked against Olive {version})", file=err)
     return status
 
 

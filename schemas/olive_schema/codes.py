@@ -29,3 +29,34 @@ DESCRIPTIONS: dict[str, str] = {
     UNDEFINED_EVALUATOR: "A reference to an evaluator that `evaluators` does not define.",
     QLORA_INT4_BUILDER: "QLoRA followed by an int4 ModelBuilder, which the model builder does not support.",
 }
+
+KEY_NOT_IN_VERSION = "OS104"
+KEY_NEWER_THAN_VERSION = "OS105"
+PASS_TYPE_NOT_IN_VERSION = "OS112"
+SEARCHABLE_WITHOUT_SEARCH = "OS140"
+SEARCH_WITHOUT_EVALUATOR = "OS141"
+RUNS_WITH_OLIVE_STUDIO = "OS150"
+MISSING_USER_SCRIPT = "OS160"
+MISSING_SCRIPT_DIR = "OS161"
+MISSING_DATA_FILE = "OS162"
+MISSING_MODEL_PATH = "OS163"
+MISSING_PYTHON_ENV = "OS164"
+FILE_CHECK_CODES = frozenset(
+    {MISSING_USER_SCRIPT, MISSING_SCRIPT_DIR, MISSING_DATA_FILE, MISSING_MODEL_PATH, MISSING_PYTHON_ENV}
+)
+
+DESCRIPTIONS.update(
+    {
+        KEY_NOT_IN_VERSION: "A key that the target Olive version renamed or removed.",
+        KEY_NEWER_THAN_VERSION: "A key that the target Olive version does not have yet.",
+        PASS_TYPE_NOT_IN_VERSION: "A pass type that exists in other Olive versions but not in the target one.",
+        SEARCHABLE_WITHOUT_SEARCH: '"SEARCHABLE_VALUES" or a list of values without a search strategy.',
+        SEARCH_WITHOUT_EVALUATOR: "A search strategy without an evaluator to rank the candidates.",
+        RUNS_WITH_OLIVE_STUDIO: "Azure ML, which Olive dropped in 0.9.3; Olive Studio's runner still runs it.",
+        MISSING_USER_SCRIPT: "A user script that does not exist.",
+        MISSING_SCRIPT_DIR: "A script folder that does not exist.",
+        MISSING_DATA_FILE: "A local data file that does not exist.",
+        MISSING_MODEL_PATH: "A local model path that does not exist.",
+        MISSING_PYTHON_ENV: "A Python environment folder without a Python executable.",
+    }
+)

@@ -46,6 +46,7 @@ class Finding:
     start: int
     end: int
     fixes: tuple[Fix, ...] = field(default=())
+    keyword: str = ""  # the JSON Schema keyword behind a schema finding, for the version rules
 
     @property
     def path_text(self) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from olive_schema import catalog, codes
+from olive_schema import catalog, codes, pass_catalog, versions
 from olive_schema.config_view import (
     PassEntry,
     data_config_names,
@@ -19,28 +19,27 @@ from olive_schema.config_view import (
 )
 from olive_schema.edits import replace_string
 from olive_schema.findings import Finding, Fix, Severity
+from olive_schema.form_rules import azureml_systems, nested_layout
 from olive_schema.jsontree import Document, JsonPath
 from olive_schema.locate import quoted, span
+from olive_schema.search_rules import search_needs_evaluator, searchable_values_need_search
 from olive_schema.suggest import closest
+from olive_schema.version_rules import changed_keys
 
 Config = dict[str, Any]
-Rule = Callable[[Document, Config], Iterable[Finding]]
+Rule = Callable[[Document, Config, str], Iterable[Finding]]
 
 
-def pass_types(doc: Document, config: Config) -> Iterator[Finding]:
-    """Every pass names a type Olive has; a case-only difference is worth a nudge, not an error."""
-    names = list(catalog.passes())
+def pass_types(doc: Document, config: Config, version: str) -> Iterator[Finding]:
+    """Every pass names a type the target release has; a case-only difference is worth a nudge, not an error."""
     for entry in pass_entries(config):
         written = entry.type_name
         if written is None:
             continue
         path = (*entry.path, "type")
-        canonical = catalog.resolve_pass_type(written)
+        canonical = pass_catalog.resolve_at(written, version)
         if canonical is None:
-            guess = closest(written, names)
-            hint = f' Did you mean "{guess}"?' if guess else " See the list of passes in the completion menu."
-            message = f"Unknown pass type {quoted(written)}.{hint}"
-            yield _at_value(doc, path, codes.UNKNOWN_PASS_TYPE, Severity.ERROR, message, guess)
+            yield _pass_type_elsewhere(doc, path, written, version)
         elif canonical != written and "." not in written:
             message = (
                 f"Pass type {quoted(written)} is spelled {quoted(canonical)}; Olive matches it "
@@ -49,7 +48,31 @@ def pass_types(doc: Document, config: Config) -> Iterator[Finding]:
             yield _at_value(doc, path, codes.PASS_TYPE_CASE, Severity.WARNING, message, canonical)
 
 
-def references(doc: Document, config: Config) -> Iterator[Finding]:
+def _pass_type_elsewhere(doc: Document, path: JsonPath, written: str, version: str) -> Finding:
+    """An unknown pass type: renamed, removed, newer than the target, or a typo."""
+    renamed = catalog.load("changes")["pass_types"]
+    other = pass_catalog.resolve_anywhere(written)
+    if other is not None:
+        ranges = pass_catalog.facts()[other]["versions"]
+        first = versions.first_with(ranges)
+        if first is not None and versions.key(version) < versions.key(first):
+            message = f"Pass type {quoted(other)} was added in Olive {first}; Olive {version} does not have it."
+            return _at_value(doc, path, codes.PASS_TYPE_NOT_IN_VERSION, Severity.ERROR, message, None)
+        until = versions.last_end(ranges)
+        new = renamed.get(other, {}).get("renamed_to")
+        if new and pass_catalog.resolve_at(new, version):
+            message = f"Pass type {quoted(other)} was replaced by {quoted(new)} in Olive {until}."
+            return _at_value(doc, path, codes.PASS_TYPE_NOT_IN_VERSION, Severity.ERROR, message, new)
+        message = f"Pass type {quoted(other)} was removed in Olive {until}; Olive {version} does not have it."
+        return _at_value(doc, path, codes.PASS_TYPE_NOT_IN_VERSION, Severity.ERROR, message, None)
+    guess = closest(written, pass_catalog.names_at(version))
+    hint = f' Did you mean "{guess}"?' if guess else " See the list of passes in the completion menu."
+    return _at_value(
+        doc, path, codes.UNKNOWN_PASS_TYPE, Severity.ERROR, f"Unknown pass type {quoted(written)}.{hint}", guess
+    )
+
+
+def references(doc: Document, config: Config, version: str) -> Iterator[Finding]:
     """Names used by host, target, evaluator and every ``*data_config`` exist."""
     systems = _keys(config.get("systems"))
     evaluators = _keys(config.get("evaluators"))
@@ -87,11 +110,11 @@ def references(doc: Document, config: Config) -> Iterator[Finding]:
                 )
 
 
-def qlora_then_int4_builder(doc: Document, config: Config) -> Iterator[Finding]:
+def qlora_then_int4_builder(doc: Document, config: Config, version: str) -> Iterator[Finding]:
     """The model builder cannot make an int4 model from a QLoRA-tuned one (the seed says so)."""
     qlora: PassEntry | None = None
     for entry in pass_entries(config):
-        canonical = catalog.resolve_pass_type(entry.type_name or "")
+        canonical = pass_catalog.resolve_at(entry.type_name or "", version)
         if canonical == "QLoRA":
             qlora = entry
         elif canonical == "ModelBuilder" and qlora is not None:
@@ -104,7 +127,16 @@ def qlora_then_int4_builder(doc: Document, config: Config) -> Iterator[Finding]:
                 yield _at_value(doc, precision[0], codes.QLORA_INT4_BUILDER, Severity.WARNING, message, None)
 
 
-RULES: tuple[Rule, ...] = (pass_types, references, qlora_then_int4_builder)
+RULES: tuple[Rule, ...] = (
+    pass_types,
+    references,
+    qlora_then_int4_builder,
+    searchable_values_need_search,
+    search_needs_evaluator,
+    azureml_systems,
+    nested_layout,
+    changed_keys,
+)
 
 
 def _keys(value: object) -> set[str]:

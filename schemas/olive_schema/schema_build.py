@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from olive_schema import catalog
+from olive_schema import catalog, pass_catalog, versions
+from olive_schema.pass_catalog import ParamSpec, PassSpec
 
 JsonObject = dict[str, Any]
 
@@ -32,57 +34,72 @@ def _escape(char: str) -> str:
     return "\\" + char if char in r".^$*+?()[]{}|\/" else char
 
 
-def _with_docs(schema: JsonObject, description: str) -> JsonObject:
-    out = copy.deepcopy(schema)
-    if description:
-        out.setdefault("markdownDescription", description)
-        out.setdefault("description", description)
-    return out
+FLAT_FORM_SINCE = "0.7.0"  # NestedConfig: parameters may be written beside `type`
+SEARCH_VALUE: JsonObject = {
+    "markdownDescription": (
+        'Instead of a value: `"DEFAULT_VALUE"` (the pass\'s default), `"SEARCHABLE_VALUES"` (let the search '
+        "try the pass's candidate values), or a search parameter such as "
+        '`{"type": "Categorical", "support": [16, 32, 64]}`.'
+    ),
+    "anyOf": [
+        {"enum": ["DEFAULT_VALUE", "SEARCHABLE_VALUES"]},
+        {
+            "type": "object",
+            "required": ["type"],
+            "properties": {"type": {"enum": ["Categorical", "Boolean", "Conditional", "ConditionalDefault"]}},
+        },
+    ],
+}
 
 
-def param_schema(spec: JsonObject) -> JsonObject:
-    """The schema of one pass parameter, with its docs and default."""
-    schema = _with_docs(spec.get("schema", {}), spec.get("description", ""))
-    if "default" in spec:
-        schema.setdefault("default", spec["default"])
-    if "enumDescriptions" in spec:
-        schema.setdefault("enumDescriptions", spec["enumDescriptions"])
+def param_schema(spec: ParamSpec) -> JsonObject:
+    """One pass parameter: its own schema, or one of the values Olive accepts in place of any parameter."""
+    own = copy.deepcopy(spec.schema)
+    schema: JsonObject = {"anyOf": [own, {"$ref": "#/$defs/searchValue"}], "x-pass-param": True} if own else {}
+    if spec.description:
+        schema["markdownDescription"] = spec.description
+        schema["description"] = spec.description
+    if spec.has_default:
+        schema["default"] = spec.default
     return schema
 
 
-def pass_type_schema(pass_docs: JsonObject) -> JsonObject:
-    names = list(catalog.load("registry")["passes"])
+def pass_type_schema(names: Sequence[str], version: str) -> JsonObject:
     return {
         "type": "string",
         "markdownDescription": "The pass to run. Olive matches the name without regard to case.",
         "anyOf": [
-            {"enum": names, "enumDescriptions": [pass_docs.get(n, {}).get("summary", "") for n in names]},
+            {"enum": list(names), "enumDescriptions": [pass_catalog.spec_at(n, version).summary for n in names]},
             {"pattern": "|".join(case_insensitive_pattern(n) for n in names)},
         ],
     }
 
 
-def pass_schema(name: str, spec: JsonObject) -> JsonObject:
-    """One pass type: its parameters flat beside ``type`` and nested under ``config``."""
-    params = {p: param_schema(s) for p, s in spec.get("params", {}).items()}
-    required = [p for p, s in spec.get("params", {}).items() if s.get("required")]
+def pass_schema(spec: PassSpec, flat: bool) -> JsonObject:
+    """One pass type: its parameters under ``config`` and, since Olive 0.7, also beside ``type``."""
+    params = {name: param_schema(p) for name, p in spec.params.items()}
+    required = [name for name, p in spec.params.items() if p.required]
     config = {
         "type": "object",
-        "markdownDescription": f"Parameters of the {name} pass (they may also be written beside `type`).",
+        "markdownDescription": f"Parameters of the {spec.name} pass.",
         "properties": params,
         "additionalProperties": False,
         "x-unknown-keys": "warning",
     }
     schema: JsonObject = {
         "type": "object",
-        "markdownDescription": spec.get("description", ""),
-        "properties": {**_entry_properties(), "config": config, **params},
+        "markdownDescription": spec.description or spec.summary,
+        "properties": {**_entry_properties(), "config": config, **(params if flat else {})},
         "additionalProperties": False,
         "x-unknown-keys": "warning",
     }
     if required:
-        schema["allOf"] = [_required_somewhere(p) for p in required]
+        schema["allOf"] = [_required_somewhere(p) if flat else _required_nested(p) for p in required]
     return schema
+
+
+def _required_nested(param: str) -> JsonObject:
+    return {"required": ["config"], "properties": {"config": {"required": [param]}}}
 
 
 def _required_somewhere(param: str) -> JsonObject:
@@ -104,16 +121,16 @@ def _entry_properties() -> JsonObject:
     }
 
 
-def pass_entry_schema(pass_docs: JsonObject) -> JsonObject:
+def pass_entry_schema(names: Sequence[str]) -> JsonObject:
     """A ``passes`` entry: the parameters that apply are chosen by ``type``."""
     branches = [
         {
             "if": {"properties": {"type": {"pattern": case_insensitive_pattern(name)}}, "required": ["type"]},
             "then": {"$ref": f"#/$defs/pass.{name}"},
         }
-        for name in pass_docs
+        for name in names
     ]
-    return {
+    entry = {
         "type": "object",
         "markdownDescription": "One step of the pipeline. Passes run in the order they are written.",
         "required": ["type"],
@@ -121,17 +138,31 @@ def pass_entry_schema(pass_docs: JsonObject) -> JsonObject:
             **_entry_properties(),
             "config": {
                 "type": "object",
-                "markdownDescription": "The pass's parameters; they may also be written beside `type`.",
+                "markdownDescription": "The pass's parameters; since Olive 0.7 they may also be written beside `type`.",
             },
         },
         "allOf": branches,
         "defaultSnippets": [{"label": "New pass", "body": {"type": "$1"}}],
     }
+    return entry
 
 
-def build_schema() -> JsonObject:
+def pass_slot_schema() -> JsonObject:
+    """A value in ``passes``: one pass, or (since Olive 0.8) a list of alternatives for the search."""
+    return {
+        "markdownDescription": "One pass, or a list of alternative passes for the search to choose from.",
+        "if": {"type": "array"},
+        "then": {"type": "array", "items": {"$ref": "#/$defs/passEntry"}},
+        "else": {"$ref": "#/$defs/passEntry"},
+    }
+
+
+def build_schema(version: str | None = None) -> JsonObject:
+    """The schema for an Olive release (the newest by default)."""
+    version = version or versions.newest()
     sections: JsonObject = copy.deepcopy(catalog.load("sections")["$defs"])
-    pass_docs: JsonObject = catalog.load("passes")
+    names = pass_catalog.names_at(version)
+    flat = versions.key(version) >= versions.key(FLAT_FORM_SINCE)
     engine_properties: JsonObject = sections.pop("engineProperties")
     defs: JsonObject = {
         **sections,
@@ -145,20 +176,23 @@ def build_schema() -> JsonObject:
             "additionalProperties": False,
             "x-unknown-keys": "error",
         },
-        "passType": pass_type_schema(pass_docs),
-        "passEntry": pass_entry_schema(pass_docs),
-        **{f"pass.{name}": pass_schema(name, spec) for name, spec in pass_docs.items()},
+        "searchValue": SEARCH_VALUE,
+        "passType": pass_type_schema(names, version),
+        "passEntry": pass_entry_schema(names),
+        "passSlot": pass_slot_schema(),
+        **{f"pass.{name}": pass_schema(pass_catalog.spec_at(name, version), flat) for name in names},
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
-        "title": "Olive workflow config (olive-config.json)",
+        "title": f"Olive workflow config (olive-config.json), Olive {version}",
         "markdownDescription": "A Microsoft Olive workflow: the model to start from, its data, and the passes to run.",
         "type": "object",
         "required": ["input_model"],
         "properties": {**engine_properties, **_top_level_properties()},
         "additionalProperties": False,
         "x-unknown-keys": "error",
+        "x-olive-version": version,
         "$defs": defs,
     }
 
@@ -192,7 +226,7 @@ def _top_level_properties() -> JsonObject:
         "passes": {
             "type": "object",
             "markdownDescription": "The pipeline: named passes, run in the order written here.",
-            "additionalProperties": {"$ref": "#/$defs/passEntry"},
+            "additionalProperties": {"$ref": "#/$defs/passSlot"},
         },
         "engine": {"$ref": "#/$defs/engine"},
     }

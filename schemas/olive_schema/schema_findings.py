@@ -8,14 +8,17 @@ Olive rejects unknown keys in some objects and silently ignores them in others).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
-from functools import cache
+from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from jsonschema.exceptions import ValidationError, best_match
 
-from olive_schema import catalog, codes
+from olive_schema import codes, versions
+from olive_schema.coercion import coercible
 from olive_schema.edits import remove_property, replace_string
 from olive_schema.findings import Finding, Fix, Severity, format_path
 from olive_schema.jsontree import Document, JsonPath, Node
@@ -34,23 +37,21 @@ _JSON_TYPES = {
 }
 
 
-@cache
-def validator() -> Draft202012Validator:
-    """The compiled validator; the committed schema file is read once per process."""
-    try:
-        import json
-
+@lru_cache(maxsize=4)
+def validator(version: str) -> Draft202012Validator:
+    """The compiled validator for a release; the newest one is read from the committed schema file."""
+    if version == versions.newest() and SCHEMA_FILE.exists():
         schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        schema = build_schema()
+    else:
+        schema = build_schema(version)
     return Draft202012Validator(schema)
 
 
-def schema_findings(doc: Document, instance: object) -> Iterator[Finding]:
+def schema_findings(doc: Document, instance: object, version: str) -> Iterator[Finding]:
     seen: set[tuple[str, JsonPath, str]] = set()
     bad_values: set[JsonPath] = set()
-    for error in validator().iter_errors(instance):
-        for finding in _translate(doc, error):
+    for error in validator(version).iter_errors(instance):
+        for finding in _translate(doc, error, version):
             key = (finding.code, finding.path, finding.message)
             if key in seen or (finding.code == codes.SCHEMA_VALUE and finding.path in bad_values):
                 continue  # one value, one finding: a wrong type also fails its enum and pattern
@@ -60,7 +61,13 @@ def schema_findings(doc: Document, instance: object) -> Iterator[Finding]:
             yield finding
 
 
-def _translate(doc: Document, error: ValidationError) -> Iterator[Finding]:
+def _translate(doc: Document, error: ValidationError, version: str) -> Iterator[Finding]:
+    """The findings for one schema error, tagged with the keyword that failed."""
+    for finding in _translate_error(doc, error, version):
+        yield finding if finding.keyword else replace(finding, keyword=str(error.validator))
+
+
+def _translate_error(doc: Document, error: ValidationError, version: str) -> Iterator[Finding]:
     path: JsonPath = tuple(error.absolute_path)
     if _is_pass_type(path):
         return  # the pass-type rule says this better, with "did you mean"
@@ -74,11 +81,13 @@ def _translate(doc: Document, error: ValidationError) -> Iterator[Finding]:
     elif keyword == "enum":
         yield _bad_enum(doc, error, path)
     elif keyword == "type":
-        yield _value_finding(
-            doc,
-            path,
-            f"{_where(path)} should be {_expected_types(error.validator_value)}, not {_describe(error.instance)}.",
-        )
+        yield _type_finding(doc, error, path, version)
+    elif keyword == "anyOf" and isinstance(error.schema, dict) and error.schema.get("x-pass-param"):
+        own = [e for e in error.context or [] if e.relative_schema_path and e.relative_schema_path[0] == 0]
+        if own:
+            yield from _translate(doc, best_match(own), version)
+        else:
+            yield _value_finding(doc, path, _alternatives_message(error, path))
     elif keyword in ("anyOf", "oneOf"):
         yield _value_finding(doc, path, _alternatives_message(error, path))
     else:
@@ -89,6 +98,16 @@ def _listed(error: ValidationError) -> list[Any]:
     """The keyword's list value (``required``, ``enum``, ``anyOf``...)."""
     value = error.validator_value
     return list(value) if isinstance(value, list) else []
+
+
+def _type_finding(doc: Document, error: ValidationError, path: JsonPath, version: str) -> Finding:
+    expected = _expected_types(error.validator_value)
+    message = f"{_where(path)} should be {expected}, not {_describe(error.instance)}."
+    finding = _value_finding(doc, path, message)
+    if coercible(error.instance, error.validator_value, version):
+        message += f" Olive {version} converts it, but write it as {expected}."
+        return replace(finding, severity=Severity.WARNING, message=message)
+    return finding
 
 
 def _is_pass_type(path: JsonPath) -> bool:
@@ -114,14 +133,10 @@ def _unknown_keys(doc: Document, error: ValidationError, path: JsonPath) -> Iter
         if key in known:
             continue
         key_path = (*path, key)
-        change = _known_change(doc, path, key) if in_pass else None
-        if change is not None:
-            message, guess = change
-        else:
-            guess = closest(key, known)
-            message = _unknown_key_message(key, path, in_pass, doc)
-            if guess:
-                message += f' Did you mean "{guess}"?'
+        guess = closest(key, known)
+        message = _unknown_key_message(key, path, in_pass, doc)
+        if guess:
+            message += f' Did you mean "{guess}"?'
         yield Finding(
             codes.UNKNOWN_PASS_PARAM if in_pass else codes.UNKNOWN_KEY,
             severity,
@@ -142,21 +157,6 @@ def _unknown_key_message(key: str, path: JsonPath, in_pass: bool, doc: Document)
             f"(its message misleadingly says `engine.{key}`)."
         )
     return f"Unknown key {quoted(key)} in {_where(path)}."
-
-
-def _known_change(doc: Document, path: JsonPath, key: str) -> tuple[str, str | None] | None:
-    """A parameter Olive renamed or removed: say so, instead of guessing by spelling."""
-    change = catalog.load("changes")["pass_params"].get(key)
-    pass_type = _pass_type_at(doc, path)
-    if change is None or catalog.resolve_pass_type(pass_type) not in change["passes"]:
-        return None
-    if "renamed_to" in change:
-        new = change["renamed_to"]
-        return (
-            f"{quoted(key)} was renamed to {quoted(new)} in Olive {change['version']}; "
-            f"{pass_type} ignores the old name and uses the default."
-        ), new
-    return (f"{quoted(key)} was removed in Olive {change['removed_in']} and is ignored: {change['instead']}."), None
 
 
 def _pass_type_at(doc: Document, path: JsonPath) -> str:

@@ -112,8 +112,8 @@ def test_the_seed_cookbook_config_gets_real_findings_with_positions() -> None:
         by_code.setdefault(f["code"], []).append(f)
         # every finding points at text that mentions what it talks about
         assert 0 < int(f["line"]) <= len(lines)
-    schema_line = next(f for f in by_code["OS101"] if '"$schema"' in f["message"])
+    schema_line = next(f for f in by_code["OS104"] if '"$schema"' in f["message"])
     assert schema_line["line"] == "2" and schema_line["severity"] == "error"
-    assert any('"hf_config"' in f["message"] for f in by_code["OS101"])
-    renamed = {f["message"].split()[0] for f in by_code["OS103"]}
+    assert any('"hf_config"' in f["message"] for f in by_code["OS104"])
+    renamed = {f["message"].split()[0] for f in by_code["OS104"]}
     assert {'"lora_r"', '"lora_alpha"', '"eval_dataset_size"'} <= renamed

@@ -72,4 +72,4 @@ def test_plain_json_schema_tools_accept_both_examples_forms_of_a_pass() -> None:
     nested["passes"]["lora"] = {"type": "LoRA", "config": {k: v for k, v in lora.items() if k != "type"}}
     assert list(validator.iter_errors(nested)) == []
     nested["passes"]["lora"]["config"]["r"] = "sixteen"
-    assert [e.validator for e in validator.iter_errors(nested)] == ["type"]
+    assert [list(e.absolute_path) for e in validator.iter_errors(nested)] == [["passes", "lora", "config", "r"]]
