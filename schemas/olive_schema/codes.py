@@ -36,6 +36,7 @@ PASS_TYPE_NOT_IN_VERSION = "OS112"
 SEARCHABLE_WITHOUT_SEARCH = "OS140"
 SEARCH_WITHOUT_EVALUATOR = "OS141"
 RUNS_WITH_OLIVE_STUDIO = "OS150"
+PASS_PRUNED = "OS170"
 MISSING_USER_SCRIPT = "OS160"
 MISSING_SCRIPT_DIR = "OS161"
 MISSING_DATA_FILE = "OS162"
@@ -53,6 +54,7 @@ DESCRIPTIONS.update(
         SEARCHABLE_WITHOUT_SEARCH: '"SEARCHABLE_VALUES" or a list of values without a search strategy.',
         SEARCH_WITHOUT_EVALUATOR: "A search strategy without an evaluator to rank the candidates.",
         RUNS_WITH_OLIVE_STUDIO: "Azure ML, which Olive dropped in 0.9.3; Olive Studio's runner still runs it.",
+        PASS_PRUNED: "A pass that Olive would skip on the target's execution provider.",
         MISSING_USER_SCRIPT: "A user script that does not exist.",
         MISSING_SCRIPT_DIR: "A script folder that does not exist.",
         MISSING_DATA_FILE: "A local data file that does not exist.",

@@ -83,8 +83,13 @@ def lower_names_at(version: str) -> dict[str, str]:
 
 
 def resolve_at(type_name: str, version: str) -> str | None:
-    """The canonical name Olive ``version`` resolves ``type_name`` to (case-insensitive, module paths allowed)."""
-    return lower_names_at(version).get(type_name.rsplit(".", 1)[-1].lower())
+    """The canonical name Olive ``version`` resolves ``type_name`` to (module paths allowed).
+
+    Most releases match without regard to case; 0.5.1 to 0.6.2 need the exact spelling."""
+    short = type_name.rsplit(".", 1)[-1]
+    if versions.holds(catalog.load("changes")["pass_type_case_sensitive"]["valid"], version):
+        return short if short in names_at(version) else None
+    return lower_names_at(version).get(short.lower())
 
 
 def resolve_anywhere(type_name: str) -> str | None:

@@ -14,6 +14,8 @@ import ast
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from olive_schema.patterns import any_of_names
+
 JsonObject = dict[str, Any]
 
 ANY: JsonObject = {}
@@ -125,7 +127,8 @@ def _enum(values: list[Any]) -> JsonObject:
     schema: JsonObject = {"enum": list(values)}
     kinds = {type(v) for v in values}
     if kinds == {str}:
-        schema["type"] = "string"
+        # Olive's string enums match without regard to case ("AWQ" is "awq")
+        return {"type": "string", "anyOf": [schema, {"pattern": any_of_names(values)}]}
     elif kinds <= {int, bool} and bool not in kinds:
         schema["type"] = "integer"
     return schema

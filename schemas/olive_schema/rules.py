@@ -22,6 +22,7 @@ from olive_schema.findings import Finding, Fix, Severity
 from olive_schema.form_rules import azureml_systems, nested_layout
 from olive_schema.jsontree import Document, JsonPath
 from olive_schema.locate import quoted, span
+from olive_schema.pruning_rules import pruned_passes
 from olive_schema.search_rules import search_needs_evaluator, searchable_values_need_search
 from olive_schema.suggest import closest
 from olive_schema.version_rules import changed_keys
@@ -136,6 +137,7 @@ RULES: tuple[Rule, ...] = (
     azureml_systems,
     nested_layout,
     changed_keys,
+    pruned_passes,
 )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from olive_schema import catalog, pass_catalog, versions
 from olive_schema.pass_catalog import ParamSpec, PassSpec
+from olive_schema.patterns import any_of_names, case_insensitive
 
 JsonObject = dict[str, Any]
 
@@ -24,17 +25,10 @@ SCHEMA_ID = "https://olive-studio.dev/schemas/olive-config.schema.json"
 SCHEMA_FILE = Path(__file__).with_name("olive-config.schema.json")
 
 
-def case_insensitive_pattern(name: str) -> str:
-    """``LoRA`` -> ``^[Ll][Oo][Rr][Aa]$``: ECMA-262 regexes have no inline (?i) flag."""
-    parts = [f"[{c.upper()}{c.lower()}]" if c.isalpha() else _escape(c) for c in name]
-    return "^" + "".join(parts) + "$"
-
-
-def _escape(char: str) -> str:
-    return "\\" + char if char in r".^$*+?()[]{}|\/" else char
-
-
 FLAT_FORM_SINCE = "0.7.0"  # NestedConfig: parameters may be written beside `type`
+CASE_INSENSITIVE_SYSTEMS_SINCE = "0.7.0"
+SPELLING = {"HFModel": "HfModel"}  # the registry's name and the one the docs use match without case
+ALWAYS_RUNNABLE = {"system_types": ("AzureML",)}  # Olive Studio's runner runs them after Olive dropped them
 SEARCH_VALUE: JsonObject = {
     "markdownDescription": (
         'Instead of a value: `"DEFAULT_VALUE"` (the pass\'s default), `"SEARCHABLE_VALUES"` (let the search '
@@ -70,7 +64,7 @@ def pass_type_schema(names: Sequence[str], version: str) -> JsonObject:
         "markdownDescription": "The pass to run. Olive matches the name without regard to case.",
         "anyOf": [
             {"enum": list(names), "enumDescriptions": [pass_catalog.spec_at(n, version).summary for n in names]},
-            {"pattern": "|".join(case_insensitive_pattern(n) for n in names)},
+            {"pattern": any_of_names(names)},
         ],
     }
 
@@ -125,7 +119,7 @@ def pass_entry_schema(names: Sequence[str]) -> JsonObject:
     """A ``passes`` entry: the parameters that apply are chosen by ``type``."""
     branches = [
         {
-            "if": {"properties": {"type": {"pattern": case_insensitive_pattern(name)}}, "required": ["type"]},
+            "if": {"properties": {"type": {"pattern": case_insensitive(name)}}, "required": ["type"]},
             "then": {"$ref": f"#/$defs/pass.{name}"},
         }
         for name in names
@@ -147,6 +141,23 @@ def pass_entry_schema(names: Sequence[str]) -> JsonObject:
     return entry
 
 
+def _types_at(section: JsonObject, fact: str, version: str, case_insensitive: bool) -> None:
+    """Narrow a section's ``type`` to the names registered in ``version``."""
+    names = [n for n, ranges in catalog.load("olive_versions")[fact].items() if versions.holds(ranges, version)]
+    names = [SPELLING.get(n, n) for n in names] + [n for n in ALWAYS_RUNNABLE.get(fact, ()) if n not in names]
+    if fact == "system_types":
+        aliases = catalog.load("changes")["system_aliases"]
+        names += aliases["names"] if versions.holds(aliases["valid"], version) else []
+    prop = section["properties"]["type"]
+    described = dict(zip(prop["anyOf"][0]["enum"], prop["anyOf"][0].get("enumDescriptions", []), strict=False))
+    choice: JsonObject = {"enum": names, "enumDescriptions": [described.get(n, "") for n in names]}
+    if case_insensitive:
+        prop["anyOf"] = [choice, {"pattern": any_of_names(names)}]
+    else:
+        prop.pop("anyOf")
+        prop.update(choice)
+
+
 def pass_slot_schema() -> JsonObject:
     """A value in ``passes``: one pass, or (since Olive 0.8) a list of alternatives for the search."""
     return {
@@ -164,6 +175,13 @@ def build_schema(version: str | None = None) -> JsonObject:
     names = pass_catalog.names_at(version)
     flat = versions.key(version) >= versions.key(FLAT_FORM_SINCE)
     engine_properties: JsonObject = sections.pop("engineProperties")
+    _types_at(sections["inputModel"], "input_model_types", version, case_insensitive=True)
+    _types_at(
+        sections["system"],
+        "system_types",
+        version,
+        case_insensitive=versions.key(version) >= versions.key(CASE_INSENSITIVE_SYSTEMS_SINCE),
+    )
     defs: JsonObject = {
         **sections,
         "engine": {

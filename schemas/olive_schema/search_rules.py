@@ -36,16 +36,19 @@ def _engine_key(config: dict[str, Any], key: str) -> Iterator[tuple[JsonPath, An
 
 
 def searchable_values_need_search(doc: Document, config: dict[str, Any], version: str) -> Iterator[Finding]:
-    if search_enabled(config) is not None:
-        return
+    searching = search_enabled(config) is not None
     for entry in pass_entries(config):
+        disabled = entry.param("disable_search")
+        pass_disabled = disabled is not None and disabled[1] is True
+        if searching and not pass_disabled:
+            continue
+        why = "this pass sets `disable_search`" if pass_disabled else "the workflow has no `search_strategy`"
         for path, _, value in entry.params():
             if _asks_for_search(value):
                 start, end = span(doc, path, "value")
                 message = (
-                    "This value asks the search to choose, but the workflow has no `search_strategy`. "
-                    'Set `"search_strategy": {"execution_order": "joint", "sampler": "sequential"}` '
-                    "with an `evaluator`, or write a single value."
+                    f"This value asks the search to choose, but {why}. Write a single value, or enable search: "
+                    '`"search_strategy": {"execution_order": "joint", "sampler": "sequential"}` with an `evaluator`.'
                 )
                 yield Finding(codes.SEARCHABLE_WITHOUT_SEARCH, Severity.ERROR, message, path, start, end)
 

@@ -105,7 +105,7 @@ def adjust(doc: Document, findings: Iterable[Finding], version: str) -> Iterator
             adjusted = _unknown_key(doc, finding, version)
         elif finding.code == codes.UNKNOWN_PASS_PARAM:
             adjusted = _unknown_pass_param(doc, finding, version)
-        elif finding.code == codes.SCHEMA_VALUE:
+        elif finding.code in (codes.SCHEMA_VALUE, codes.MISSING_REQUIRED):
             adjusted = _old_form(finding, version)
         else:
             adjusted = finding
@@ -173,7 +173,7 @@ def _old_form(finding: Finding, version: str) -> Finding | None:
     if versions.holds(form.valid, version):
         return None
     start, until = versions.first_with(form.valid), versions.last_end(form.valid)
-    if start is not None and _before(version, start):
+    if (start is not None and _before(version, start)) or not form.instead:
         return finding
     migrate = " `olive-studio migrate` rewrites it." if form.fix == "migrate" else ""
     message = f"{finding.message} This form was valid until Olive {until}: {form.instead}{migrate}"

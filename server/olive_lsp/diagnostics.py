@@ -7,9 +7,10 @@ them later without checking the document again.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from lsprotocol import types
-from olive_schema.checker import check_text
+from olive_schema.checker import CheckOptions, check_text
 from olive_schema.detect import is_olive_config
 from olive_schema.findings import Finding, Severity
 from olive_schema.jsontree import LineIndex
@@ -24,10 +25,11 @@ _SEVERITY = {
 
 
 def diagnostics_for(
-    text: str, filename: str | None, codec: PositionCodec, lines: Sequence[str]
+    text: str, filename: str | None, codec: PositionCodec, lines: Sequence[str], olive_version: str | None = None
 ) -> list[types.Diagnostic]:
-    """Diagnostics for an Olive config; none for other JSON documents."""
-    result = check_text(text)
+    """Diagnostics for an Olive config; none for other JSON documents.  File checks need a file name."""
+    base_dir = Path(filename).parent if filename else None
+    result = check_text(text, CheckOptions(olive_version=olive_version, base_dir=base_dir))
     if not is_olive_config(result.document.root, filename):
         return []
     index = LineIndex(text)

@@ -9,11 +9,12 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
 from typing import ParamSpec, TypeVar
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
+from olive_schema import versions
 from pygls.lsp.server import LanguageServer
 
 from olive_lsp.diagnostics import diagnostics_for
@@ -44,13 +45,20 @@ def guarded(handler: Callable[P, R]) -> Callable[P, R | None]:
     return run
 
 
+@cache
+def target_version() -> str:
+    """The olive-ai installed beside the server, else the newest release the facts know."""
+    return versions.resolve(None)
+
+
 def _filename(uri: str) -> str:
     return unquote(urlparse(uri).path)
 
 
 def publish(uri: str) -> None:
     document = server.workspace.get_text_document(uri)
-    found = diagnostics_for(document.source, _filename(uri), document.position_codec, document.lines)
+    filename = _filename(uri) if uri.startswith("file:") else None
+    found = diagnostics_for(document.source, filename, document.position_codec, document.lines, target_version())
     server.text_document_publish_diagnostics(
         types.PublishDiagnosticsParams(uri=uri, version=document.version, diagnostics=found)
     )

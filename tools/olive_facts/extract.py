@@ -20,6 +20,8 @@ What it does:
 The worker part uses only the standard library plus whatever the imported Olive needs (pydantic).
 """
 
+# mypy: disable-error-code="import-not-found"
+# (the worker imports the olive package of the release being read; it is not installed in the dev environment)
 from __future__ import annotations
 
 import abc
@@ -40,7 +42,7 @@ import typing
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 # --------------------------------------------------------------------------------------------------------------------
 # Configuration
@@ -102,10 +104,10 @@ class _StubMeta(abc.ABCMeta):
         return cls
 
     def __or__(cls, other: Any) -> Any:
-        return typing.Union[cls, other]
+        return typing.Union[cls, other]  # noqa: UP007  (a runtime Union object, not an annotation)
 
     def __ror__(cls, other: Any) -> Any:
-        return typing.Union[other, cls]
+        return typing.Union[other, cls]  # noqa: UP007
 
     def __iter__(cls) -> Iterator[Any]:
         return iter(())
@@ -184,7 +186,7 @@ class _StubLoader(importlib.abc.Loader):
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
         module = _StubModule(spec.name)
         module.__path__ = []  # a package, so any submodule can be imported too
-        module.__version__ = STUB_VERSION
+        setattr(module, "__version__", STUB_VERSION)  # noqa: B010
         return module
 
     def exec_module(self, module: types.ModuleType) -> None:
@@ -198,7 +200,7 @@ class _StubFinder(importlib.abc.MetaPathFinder):
     def __init__(self) -> None:
         self.stubbed: set[str] = set()
 
-    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Optional[importlib.machinery.ModuleSpec]:
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> importlib.machinery.ModuleSpec | None:
         top = fullname.split(".", 1)[0]
         if top in REAL_PACKAGES or top in sys.stdlib_module_names:
             return None
@@ -219,7 +221,7 @@ class _AfterImportHook(importlib.abc.MetaPathFinder):
         self.fullname = fullname
         self.callback = callback
 
-    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Optional[importlib.machinery.ModuleSpec]:
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> importlib.machinery.ModuleSpec | None:
         if fullname != self.fullname:
             return None
         spec = importlib.machinery.PathFinder.find_spec(fullname, path)
@@ -228,7 +230,7 @@ class _AfterImportHook(importlib.abc.MetaPathFinder):
         loader, callback = spec.loader, self.callback
 
         class _Loader(importlib.abc.Loader):
-            def create_module(self, spec: importlib.machinery.ModuleSpec) -> Optional[types.ModuleType]:
+            def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType | None:
                 return loader.create_module(spec)
 
             def exec_module(self, module: types.ModuleType) -> None:
@@ -335,7 +337,7 @@ def format_value(value: Any) -> str:
     return _py_literal(value)
 
 
-def _format_search_parameter(value: Any) -> Optional[str]:
+def _format_search_parameter(value: Any) -> str | None:
     """Olive search parameters (Categorical, Boolean, Conditional, ConditionalDefault) in constructor form."""
     kind = type(value).__name__
     if kind == "Boolean":
@@ -399,11 +401,15 @@ class _TypeSourceNormalizer(ast.NodeTransformer):
             return self._union([*self._members(node.slice), ast.Constant(None)])
         return node
 
-    def _members(self, node: ast.AST) -> list[ast.expr]:
-        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in ("Union", "Optional"):
+    def _members(self, node: ast.expr) -> list[ast.expr]:
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in ("Union", "Optional")
+        ):
             elts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
             members = [m for e in elts for m in self._members(e)]
-            return members + [ast.Constant(None)] if node.value.id == "Optional" else members
+            return [*members, ast.Constant(None)] if node.value.id == "Optional" else members
         return [node]
 
     def _union(self, members: list[ast.expr]) -> ast.expr:
@@ -425,7 +431,7 @@ def _subscript(name: str, elts: list[ast.expr]) -> ast.expr:
     return ast.Subscript(value=ast.Name(id=name, ctx=ast.Load()), slice=slice_, ctx=ast.Load())
 
 
-def _normalize_type_text(text: str, sort_unions: bool = False) -> Optional[str]:
+def _normalize_type_text(text: str, sort_unions: bool = False) -> str | None:
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError:
@@ -433,7 +439,7 @@ def _normalize_type_text(text: str, sort_unions: bool = False) -> Optional[str]:
     return ast.unparse(_TypeSourceNormalizer(sort_unions).visit(tree))
 
 
-def choose_type_string(runtime: str, source: Optional[str]) -> str:
+def choose_type_string(runtime: str, source: str | None) -> str:
     """The runtime type string, in the source's member order when both name the same union.
 
     typing caches unions by set equality, so `Union[list[str], str]` can come back as `Union[str, list[str]]` when an
@@ -457,10 +463,16 @@ def normalize_expression(text: str) -> str:
         return " ".join(text.split())
 
 
+ENUM_COLLISIONS: list[str] = []
+
+
 def collect_enums(tp: Any, out: dict[str, list[Any]]) -> None:
-    """Record every Enum class referenced by a type annotation."""
+    """Record every Enum class referenced by a type annotation (by qualified class name)."""
     if isinstance(tp, type) and issubclass(tp, enum.Enum) and not is_stub(tp):
-        out[tp.__qualname__] = [_json_scalar(m.value) for m in tp]
+        values = [_json_scalar(m.value) for m in tp]
+        if tp.__qualname__ in out and out[tp.__qualname__] != values:
+            ENUM_COLLISIONS.append(f"{tp.__module__}.{tp.__qualname__}: {values} vs {out[tp.__qualname__]}")
+        out[tp.__qualname__] = values
         return
     for arg in typing.get_args(tp):
         if isinstance(arg, list):
@@ -484,7 +496,7 @@ _AST_CACHE: dict[str, ast.Module] = {}
 _SOURCE_CACHE: dict[str, str] = {}
 
 
-def _call_at(filename: str, line: int) -> Optional[ast.Call]:
+def _call_at(filename: str, line: int) -> ast.Call | None:
     """Innermost `...PassConfigParam(...)` call spanning `line` in `filename`."""
     if filename not in _AST_CACHE:
         try:
@@ -492,7 +504,7 @@ def _call_at(filename: str, line: int) -> Optional[ast.Call]:
             _AST_CACHE[filename] = ast.parse(_SOURCE_CACHE[filename])
         except (OSError, SyntaxError, ValueError):
             return None
-    best: Optional[ast.Call] = None
+    best: ast.Call | None = None
     for node in ast.walk(_AST_CACHE[filename]):
         if not isinstance(node, ast.Call):
             continue
@@ -500,27 +512,27 @@ def _call_at(filename: str, line: int) -> Optional[ast.Call]:
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         if not name.endswith("ConfigParam"):
             continue
-        if node.lineno <= line <= (node.end_lineno or node.lineno):
-            if best is None or (node.end_lineno - node.lineno) < (best.end_lineno - best.lineno):
-                best = node
+        end = node.end_lineno or node.lineno
+        if node.lineno <= line <= end and (best is None or end - node.lineno < (best.end_lineno or 0) - best.lineno):
+            best = node
     return best
 
 
-def source_of_keyword(filename: str, line: int, keywords: Iterable[str]) -> Optional[str]:
+def source_of_keyword(filename: str, line: int, keywords: Iterable[str]) -> str | None:
     call = _call_at(filename, line)
     if call is None:
         return None
     for kw in call.keywords:
-        if kw.arg in keywords:
+        if kw.arg is not None and kw.arg in keywords:
             if isinstance(kw.value, ast.Name):  # `device = accelerator_spec.accelerator_type` ... default_value=device
                 assigned = _local_assignment(filename, call, kw.value.id)
                 if assigned is not None:
                     return normalize_expression(assigned)
-            return normalize_expression(ast.get_source_segment(_SOURCE_CACHE[filename], kw.value))
+            return normalize_expression(ast.get_source_segment(_SOURCE_CACHE[filename], kw.value) or "")
     return None
 
 
-def _raw_keyword_source(filename: str, line: int, keyword: str) -> Optional[str]:
+def _raw_keyword_source(filename: str, line: int, keyword: str) -> str | None:
     call = _call_at(filename, line)
     for kw in call.keywords if call is not None else ():
         if kw.arg == keyword:
@@ -528,17 +540,18 @@ def _raw_keyword_source(filename: str, line: int, keyword: str) -> Optional[str]
     return None
 
 
-def _local_assignment(filename: str, call: ast.Call, name: str) -> Optional[str]:
+def _local_assignment(filename: str, call: ast.Call, name: str) -> str | None:
     """Source of the last `name = <expr>` before `call` in the function that contains it."""
     functions = [
         node
         for node in ast.walk(_AST_CACHE[filename])
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.lineno <= call.lineno <= node.end_lineno
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.lineno <= call.lineno <= (node.end_lineno or node.lineno)
     ]
     if not functions:
         return None
     function = max(functions, key=lambda f: f.lineno)
-    value: Optional[ast.expr] = None
+    value: ast.expr | None = None
     for node in ast.walk(function):
         if (
             isinstance(node, ast.Assign)
@@ -560,7 +573,7 @@ def _is_literal(source: str) -> bool:
     return True
 
 
-def install_param_tracking(param_class: type) -> dict[int, tuple[str, int]]:
+def install_param_tracking(param_class: Any) -> dict[int, tuple[str, int]]:
     """Remember where each PassConfigParam was constructed (survives deepcopy)."""
     origins: dict[int, tuple[str, int]] = {}
     keep_alive: list[Any] = []
@@ -569,14 +582,14 @@ def install_param_tracking(param_class: type) -> dict[int, tuple[str, int]]:
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         original_init(self, *args, **kwargs)
-        frame = sys._getframe(1)
+        frame: types.FrameType | None = sys._getframe(1)
         while frame is not None and frame.f_code.co_name == "__init__" and "self" in frame.f_locals:
             frame = frame.f_back  # skip subclass __init__ chains
         if frame is not None:
             origins[id(self)] = (frame.f_code.co_filename, frame.f_lineno)
             keep_alive.append(self)
 
-    def __deepcopy__(self: Any, memo: dict) -> Any:
+    def __deepcopy__(self: Any, memo: dict[int, Any]) -> Any:
         import copy
 
         if original_deepcopy is not None:
@@ -632,14 +645,16 @@ class Worker:
         for module in pkgutil.walk_packages(importlib.import_module("olive.passes").__path__, "olive.passes."):
             try:
                 importlib.import_module(module.name)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 self.errors.append(f"import {module.name}: {type(exc).__name__}: {exc}")
         return {cls.__name__: f"{cls.__module__}.{cls.__name__}" for cls in Pass.registry.values()}
 
     def accelerator_specs(self) -> list[Any]:
         from olive.hardware.accelerator import AcceleratorSpec, Device
 
-        return [AcceleratorSpec(accelerator_type=Device(device), execution_provider=ep) for device, ep in ACCELERATOR_SPECS]
+        return [
+            AcceleratorSpec(accelerator_type=Device(device), execution_provider=ep) for device, ep in ACCELERATOR_SPECS
+        ]
 
     def passes(self) -> dict[str, Any]:
         import olive.passes.pass_config  # noqa: F401  (runs _track_params)
@@ -652,19 +667,19 @@ class Worker:
         for name, module_path in sorted(self.pass_registry().items()):
             module_name, class_name = module_path.rsplit(".", 1)
             try:
-                cls = getattr(importlib.import_module(module_name), class_name)
-            except Exception as exc:  # noqa: BLE001
+                cls: Any = getattr(importlib.import_module(module_name), class_name)
+            except Exception as exc:
                 self.errors.append(f"pass {name}: import failed: {type(exc).__name__}: {exc}")
                 result[name] = {"module": module_path, "params": None}
                 continue
-            if not (isinstance(cls, type) and issubclass(cls, Pass)):
+            if not (inspect.isclass(cls) and issubclass(cls, Pass)):
                 self.non_passes.append(name)  # olive_config.json entries that are not passes (helpers of a pass)
                 continue
             per_spec: list[dict[str, Any]] = []
             for spec in specs:
                 try:
-                    per_spec.append(cls.default_config(spec))
-                except Exception as exc:  # noqa: BLE001
+                    per_spec.append(getattr(cls, "default_config")(spec))  # noqa: B009  (classmethod on every Pass)
+                except Exception as exc:
                     self.errors.append(f"pass {name} @ {spec}: default_config failed: {type(exc).__name__}: {exc}")
             if not per_spec:
                 result[name] = {"module": module_path, "params": None}
@@ -672,7 +687,9 @@ class Worker:
             result[name] = {"module": module_path, "params": self._merge_specs(name, per_spec, origins)}
         return result
 
-    def _merge_specs(self, pass_name: str, per_spec: list[dict[str, Any]], origins: dict[int, tuple[str, int]]) -> dict:
+    def _merge_specs(
+        self, pass_name: str, per_spec: list[dict[str, Any]], origins: dict[int, tuple[str, int]]
+    ) -> dict[str, Any]:
         params: dict[str, Any] = {}
         names: list[str] = []
         for config in per_spec:
@@ -706,7 +723,7 @@ class Worker:
     def _value_string(
         self,
         values: list[Any],
-        origin: Optional[tuple[str, int]],
+        origin: tuple[str, int] | None,
         keywords: tuple[str, ...],
         aspect: str,
         dependent: list[str],
@@ -717,7 +734,7 @@ class Worker:
         PassConfigParam(...) keyword when it is an expression (e.g. `accelerator_spec.accelerator_type`); otherwise
         the value for the first (CPU) spec, and `aspect` is listed as accelerator-dependent.
         """
-        rendered: list[Optional[str]] = []
+        rendered: list[str | None] = []
         for value in values:
             try:
                 rendered.append(format_value(value))
@@ -764,6 +781,7 @@ class Worker:
                     and getattr(node.func, "id", getattr(node.func, "attr", "")) == "model_handler_registry"
                     and node.args
                     and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)
                 ):
                     out[node.args[0].value.lower()] = node.args[0].value
         return out
@@ -772,7 +790,7 @@ class Worker:
         out: dict[str, Any] = {}
         try:
             hints = typing.get_type_hints(func)
-        except Exception:  # noqa: BLE001
+        except Exception:
             hints = {}
         for p in inspect.signature(func).parameters.values():
             if p.name == "self":
@@ -786,6 +804,7 @@ class Worker:
             entry: dict[str, Any] = {
                 "type": "Any" if annotation is inspect.Parameter.empty else format_type(annotation),
                 "required": p.default is inspect.Parameter.empty,
+                "default": None,
             }
             if p.default is not inspect.Parameter.empty:
                 try:
@@ -806,13 +825,13 @@ class Worker:
 
     # ---------------- data containers / components
 
-    def data_registry(self) -> tuple[list[str], dict[str, list[str]]]:
+    def data_registry(self) -> tuple[list[str], dict[str, list[str]], dict[str, dict[str, Any]]]:
         for package in ("olive.data.component", "olive.data.container"):
             pkg = importlib.import_module(package)
             for module in pkgutil.walk_packages(pkg.__path__, package + "."):
                 try:
                     importlib.import_module(module.name)
-                except Exception as exc:  # noqa: BLE001
+                except Exception as exc:
                     self.errors.append(f"import {module.name}: {type(exc).__name__}: {exc}")
         from olive.data.registry import Registry
 
@@ -822,13 +841,23 @@ class Worker:
 
         containers: list[str] = []
         components: dict[str, list[str]] = {}
+        params: dict[str, dict[str, Any]] = {}
         for kind, entries in Registry._REGISTRY.items():
             names = sorted(name_of(k, v) for k, v in entries.items())
             if kind == "data_container":
                 containers = names
-            else:
-                components[kind] = names
-        return containers, components
+                continue
+            components[kind] = names
+            for key, component in entries.items():
+                function = getattr(component, "__init__") if isinstance(component, type) else component  # noqa: B009
+                try:
+                    signature = self._signature_params(function)
+                    if kind != "load_dataset":  # the first parameter receives the previous stage's output
+                        signature = dict(list(signature.items())[1:])
+                    params.setdefault(kind, {})[name_of(key, component)] = signature
+                except (TypeError, ValueError) as exc:
+                    self.errors.append(f"data component {kind}/{key}: {exc}")
+        return containers, components, params
 
     # ---------------- RunConfig / EngineConfig
 
@@ -839,12 +868,13 @@ class Worker:
         engine_cls = _field_class(RunConfig, "engine")
         engine_fields = _model_fields(engine_cls)
         nested = getattr(RunConfig, "_nested_field_name", None)
-        nested_name = nested.default if hasattr(nested, "default") else nested  # pydantic v2 private attr
+        nested_name = getattr(nested, "default", nested)  # pydantic v2 wraps private attributes
         return {
             "top_level_keys": list(run_fields),
             "engine_keys": list(engine_fields),
             "engine_keys_at_top_level": nested_name == "engine",
             "run_config_extra": _extra_policy(RunConfig),
+            "engine_extra": _extra_policy(engine_cls),
         }
 
     # ---------------- all
@@ -862,25 +892,26 @@ class Worker:
         for key, step in steps.items():
             try:
                 facts[key] = step()
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 import traceback
 
                 self.errors.append(f"{key}: {type(exc).__name__}: {exc}\n{traceback.format_exc(limit=-3)}")
                 facts[key] = None
         facts["enums"] = self.enums
+        self.errors += [f"enum name collision: {c}" for c in ENUM_COLLISIONS]
         facts["non_pass_registry_entries"] = self.non_passes
         facts["stubbed_modules"] = sorted(self.finder.stubbed)
         facts["errors"] = self.errors
         return facts
 
 
-def _model_fields(cls: type) -> dict[str, Any]:
+def _model_fields(cls: Any) -> dict[str, Any]:
     if hasattr(cls, "model_fields"):
         return dict(cls.model_fields)
     return dict(cls.__fields__)
 
 
-def _field_class(cls: type, name: str) -> type:
+def _field_class(cls: Any, name: str) -> Any:
     field = _model_fields(cls)[name]
     tp = getattr(field, "annotation", None) or getattr(field, "outer_type_", None)
     for candidate in (tp, *typing.get_args(tp)):
@@ -889,11 +920,11 @@ def _field_class(cls: type, name: str) -> type:
     raise TypeError(f"cannot resolve class of {cls.__name__}.{name}")
 
 
-def _extra_policy(cls: type) -> str:
+def _extra_policy(cls: Any) -> str:
     config = getattr(cls, "model_config", None)
     if isinstance(config, dict):
         return str(config.get("extra", "ignore"))
-    extra = getattr(getattr(cls, "Config", None), "extra", "ignore")
+    extra = getattr(getattr(cls, "__config__", None), "extra", "ignore")  # pydantic v1
     return str(getattr(extra, "value", extra))
 
 
@@ -933,9 +964,9 @@ def environment_for(src: Path) -> str:
     """pydantic1 if the release pins pydantic<2, else pydantic2."""
     (metadata,) = src.glob("olive_ai-*.dist-info/METADATA")
     for line in metadata.read_text(encoding="utf-8").splitlines():
-        if line.startswith("Requires-Dist:") and "pydantic" in line and "extra ==" not in line:
-            if "<2" in line.replace(" ", ""):
-                return "pydantic1"
+        requirement = line.replace(" ", "")
+        if requirement.startswith("Requires-Dist:pydantic") and "extra==" not in requirement and "<2" in requirement:
+            return "pydantic1"
     return "pydantic2"
 
 
@@ -951,7 +982,8 @@ def ensure_environment(name: str, cache: Path) -> Path:
 def extract_release(version: str, cache: Path, refresh: bool) -> dict[str, Any]:
     raw = cache / "raw" / f"{version}.json"
     if raw.exists() and not refresh:
-        return json.loads(raw.read_text(encoding="utf-8"))
+        facts: dict[str, Any] = json.loads(raw.read_text(encoding="utf-8"))
+        return facts
     src = fetch_release(version, cache)
     python = ensure_environment(environment_for(src), cache)
     proc = subprocess.run(
@@ -966,19 +998,20 @@ def extract_release(version: str, cache: Path, refresh: bool) -> dict[str, Any]:
         raise RuntimeError(f"worker for {version} failed:\n{proc.stderr[-4000:]}")
     raw.parent.mkdir(parents=True, exist_ok=True)
     raw.write_text(proc.stdout, encoding="utf-8")
-    return json.loads(proc.stdout)
+    result: dict[str, Any] = json.loads(proc.stdout)
+    return result
 
 
 # ---------------------------------------------------------------- ranges
 
-Range = list  # [from, to) with to=None meaning "still there in the newest release"
+Range = list[str | None]  # [from, to): to=None means "still there in the newest release"
 
 
 def to_ranges(present: Iterable[str], versions: list[str]) -> list[Range]:
     """Half-open ranges [first version with it, first version without it) over the ordered release list."""
     have = set(present)
     ranges: list[Range] = []
-    start: Optional[str] = None
+    start: str | None = None
     for v in versions:
         if v in have and start is None:
             start = v
@@ -1056,6 +1089,23 @@ def merge(raw: dict[str, dict[str, Any]], versions: list[str]) -> dict[str, Any]
         for kind in kinds
     }
 
+    component_params: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
+    for v in versions:
+        data = raw[v]["data"] or [None, None, {}]
+        for kind, entries in (data[2] if len(data) > 2 else {}).items():
+            for cname, params in entries.items():
+                for pname, pentry in params.items():
+                    component_params.setdefault(kind, {}).setdefault(cname, {}).setdefault(pname, {})[v] = pentry
+    out["data_component_params"] = {
+        kind: {
+            cname: {
+                pname: value_history(pv, versions, ("type", "default", "required")) for pname, pv in cparams.items()
+            }
+            for cname, cparams in sorted(entries.items())
+        }
+        for kind, entries in component_params.items()
+    }
+
     def top_level(v: str) -> list[str]:
         rc = raw[v]["run_config"] or {}
         keys = list(rc.get("top_level_keys", []))
@@ -1077,6 +1127,25 @@ def merge(raw: dict[str, dict[str, Any]], versions: list[str]) -> dict[str, Any]
     }
     out["notes"] = NOTES
     return out
+
+
+def dump_json(value: Any, indent: int = 0, lead: int = 0, width: int = 120) -> str:
+    """2-space-indented JSON that keeps any list/object fitting in `width` columns on one line.
+
+    `lead` is the column where the value starts (after its key); nested blocks indent by 2 from `indent`.
+    """
+    flat = json.dumps(value, ensure_ascii=False)
+    if not isinstance(value, (list, dict)) or not value or lead + len(flat) <= width:
+        return flat
+    pad = " " * (indent + 2)
+    if isinstance(value, list):
+        items = [pad + dump_json(v, indent + 2, indent + 2, width) for v in value]
+        return "[\n" + ",\n".join(items) + "\n" + " " * indent + "]"
+    items = []
+    for k, v in value.items():
+        key = f"{pad}{json.dumps(k, ensure_ascii=False)}: "
+        items.append(key + dump_json(v, indent + 2, len(key), width))
+    return "{\n" + ",\n".join(items) + "\n" + " " * indent + "}"
 
 
 NOTES: dict[str, str] = {}  # filled in by notes.json next to this file (facts decided by hand)
@@ -1107,7 +1176,7 @@ def main() -> None:
         return
     NOTES.update(json.loads((Path(__file__).with_name("notes.json")).read_text(encoding="utf-8")))
     catalog = merge(raw, VERSIONS)
-    args.out.write_text(json.dumps(catalog, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    args.out.write_text(dump_json(catalog) + "\n", encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
 
 

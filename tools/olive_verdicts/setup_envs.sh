@@ -18,22 +18,26 @@ VERSIONS=("$@")
 [ ${#VERSIONS[@]} -eq 0 ] && VERSIONS=(0.13.0 0.6.2)
 
 # Pins per Olive version (/work/shared/guides/olive-reference.md, "Environments").
-# 0.13.0: the releases current when it was verified. Olive imports `requests` without declaring it.
+# 0.13.0: the releases current when it was verified (exact versions as installed for the committed data).
+# Olive imports `requests` without declaring it.
 PINS_0_13_0=(
   olive-ai==0.13.0
   pydantic==2.14.4
-  "numpy==2.4.*"
-  "onnx==1.23.*"
-  "onnxruntime==1.32.*"
+  numpy==2.4.6
+  onnx==1.23.2
+  onnxruntime==1.32.0
   transformers==5.24.0
-  "peft==0.21.*"
-  "accelerate==1.15.*"
-  "optimum==2.3.*"
-  "datasets==5.2.*"
+  peft==0.21.2
+  accelerate==1.15.0
+  optimum==2.3.0
+  datasets==5.2.0
   evaluate==0.4.6
-  "torchmetrics==1.9.*"
-  "optuna==5.0.*"
-  pandas scipy psutil requests
+  torchmetrics==1.9.0
+  optuna==5.0.0
+  pandas==3.1.1
+  scipy==1.17.1
+  psutil==7.2.2
+  requests==2.34.2
 )
 # 0.6.2: mid-2024 pins. setuptools <80 because 0.6.2 imports pkg_resources; pytorch-lightning because one
 # pass module imports it at module level.
@@ -59,7 +63,8 @@ PINS_0_6_2=(
   pandas==2.2.2
   scipy==1.13.1
   pytorch-lightning==2.3.0
-  psutil requests
+  psutil==7.2.2
+  requests==2.34.2
 )
 
 check_env() {  # $1 = venv dir, $2 = olive version
