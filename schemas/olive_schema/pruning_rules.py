@@ -38,6 +38,10 @@ def target_execution_providers(config: dict[str, Any]) -> list[str]:
             providers.extend(str(ep) for ep in eps if isinstance(ep, str) and ep)
         elif isinstance(accelerator, str):
             providers.append(DEVICE_DEFAULT_EP.get(accelerator, ""))
+    engine = config.get("engine")
+    legacy = engine.get("execution_providers") if isinstance(engine, dict) else None
+    if isinstance(legacy, list) and legacy:  # before 0.5.1 the engine listed the execution providers
+        providers = [str(p) for p in legacy]
     return [p for p in providers if p] or ["CPUExecutionProvider"]
 
 

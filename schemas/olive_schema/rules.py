@@ -77,7 +77,7 @@ def references(doc: Document, config: Config, version: str) -> Iterator[Finding]
     """Names used by host, target, evaluator and every ``*data_config`` exist."""
     systems = _keys(config.get("systems"))
     evaluators = _keys(config.get("evaluators"))
-    data_configs = data_config_names(config)
+    data_configs = data_config_names(config) | _magic_names(version)
     for path, key, value in engine_values(config):
         if key in ("host", "target"):
             yield from _check_name(doc, path, value, systems, "systems", codes.UNDEFINED_SYSTEM)
@@ -139,6 +139,12 @@ RULES: tuple[Rule, ...] = (
     changed_keys,
     pruned_passes,
 )
+
+
+def _magic_names(version: str) -> set[str]:
+    """Reference values that the target release resolves itself (e.g. ``__input_model_data_config__``)."""
+    magic = catalog.load("changes")["magic_names"]
+    return {name for name, fact in magic.items() if name != "_about" and versions.holds(fact["valid"], version)}
 
 
 def _keys(value: object) -> set[str]:

@@ -89,7 +89,11 @@ def _translate_error(doc: Document, error: ValidationError, version: str) -> Ite
         else:
             yield _value_finding(doc, path, _alternatives_message(error, path))
     elif keyword in ("anyOf", "oneOf"):
-        yield _value_finding(doc, path, _alternatives_message(error, path))
+        deeper = [e for e in error.context or [] if len(e.absolute_path) > len(path) or e.validator != "type"]
+        if deeper:  # the value has the right shape; say what is wrong inside it
+            yield from _translate(doc, best_match(deeper), version)
+        else:
+            yield _value_finding(doc, path, _alternatives_message(error, path))
     else:
         yield _value_finding(doc, path, f"{_where(path)}: {_plain(error.message)}")
 

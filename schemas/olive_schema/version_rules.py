@@ -116,12 +116,28 @@ def adjust(doc: Document, findings: Iterable[Finding], version: str) -> Iterator
 def _unknown_key(doc: Document, finding: Finding, version: str) -> Finding | None:
     if change_for(finding.path) is not None:
         return None  # changed_keys reports it in release terms
+    if _model_param_at(doc, finding.path, version):
+        return None
     if len(finding.path) == 1 and _before(version, RUNCONFIG_IGNORES_EXTRAS_BEFORE):
         key = quoted(str(finding.path[0]))
         return replace(
             finding, severity=Severity.WARNING, message=f"Unknown top-level key {key}: Olive {version} ignores it."
         )
     return finding
+
+
+def _model_param_at(doc: Document, path: JsonPath, version: str) -> bool:
+    """A constructor parameter that the input model's type takes in ``version`` (e.g. ``generative``)."""
+    if len(path) not in (2, 3) or path[0] != "input_model" or (len(path) == 3 and path[1] != "config"):
+        return False
+    model = doc.node_at_path(("input_model",))
+    type_node = model.get("type") if model is not None and model.kind == "object" else None
+    if type_node is None or not isinstance(type_node.value, str):
+        return False
+    params = catalog.load("olive_versions")["input_model_params"]
+    by_lower = {name.lower(): facts for name, facts in params.items()}
+    spans = by_lower.get(type_node.value.lower(), {}).get(str(path[-1]), [])
+    return any(versions.holds(span["versions"], version) for span in spans)
 
 
 def changed_keys(doc: Document, config: dict[str, Any], version: str) -> Iterator[Finding]:
