@@ -9,7 +9,7 @@ parameters and pass types).
 
 from __future__ import annotations
 
-import fnmatch
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
@@ -36,12 +36,17 @@ class KeyChange:
     severity: Severity
 
     def matches(self, path: JsonPath) -> bool:
-        dotted = ".".join(str(p) for p in path)
-        return any(fnmatch.fnmatchcase(dotted, pattern) and _same_depth(dotted, pattern) for pattern in self.patterns)
+        return any(_pattern(p).fullmatch(_dotted(path)) for p in self.patterns)
 
 
-def _same_depth(dotted: str, pattern: str) -> bool:
-    return dotted.count(".") == pattern.count(".")
+@cache
+def _pattern(pattern: str) -> re.Pattern[str]:
+    """``passes.*.lora_r``: ``*`` stands for exactly one key or index."""
+    return re.compile(r"\.".join("[^.]+" if part == "*" else re.escape(part) for part in pattern.split(".")))
+
+
+def _dotted(path: JsonPath) -> str:
+    return ".".join(str(p) for p in path)
 
 
 @cache
@@ -73,14 +78,25 @@ class FormChange:
     fix: str
 
     def matches(self, finding: Finding) -> bool:
-        dotted = ".".join(str(p) for p in finding.path)
         return finding.keyword in self.keywords and any(
-            fnmatch.fnmatchcase(dotted, p) and _same_depth(dotted, p) for p in self.patterns
+            _pattern(p).fullmatch(_dotted(finding.path)) for p in self.patterns
         )
 
 
 def change_for(path: JsonPath) -> KeyChange | None:
-    return next((c for c in key_changes() if c.matches(path)), None)
+    if not path:
+        return None
+    return next((c for c in _changes_by_key().get(str(path[-1]), ()) if c.matches(path)), None)
+
+
+@cache
+def _changes_by_key() -> dict[str, tuple[KeyChange, ...]]:
+    """Key changes indexed by the key they are about (the last part of every pattern is a literal key)."""
+    index: dict[str, list[KeyChange]] = {}
+    for change in key_changes():
+        for key in {pattern.rsplit(".", 1)[-1] for pattern in change.patterns}:
+            index.setdefault(key, []).append(change)
+    return {key: tuple(changes) for key, changes in index.items()}
 
 
 @cache
