@@ -20,6 +20,7 @@ from olive_schema.edits import remove_property, replace_string
 from olive_schema.findings import Finding, Fix, Severity
 from olive_schema.jsontree import Document, JsonPath
 from olive_schema.locate import quoted, span
+from olive_schema.rewrites import rewrite_fix
 
 RUNCONFIG_IGNORES_EXTRAS_BEFORE = "0.7.0"  # before NestedConfig, unknown top-level keys were dropped silently
 
@@ -122,7 +123,7 @@ def adjust(doc: Document, findings: Iterable[Finding], version: str) -> Iterator
         elif finding.code == codes.UNKNOWN_PASS_PARAM:
             adjusted = _unknown_pass_param(doc, finding, version)
         elif finding.code in (codes.SCHEMA_VALUE, codes.MISSING_REQUIRED):
-            adjusted = _old_form(finding, version)
+            adjusted = _old_form(doc, finding, version)
         else:
             adjusted = finding
         if adjusted is not None:
@@ -198,7 +199,7 @@ def _paths(node: Any, path: JsonPath) -> Iterator[JsonPath]:
             yield from _paths(item, (*path, index))
 
 
-def _old_form(finding: Finding, version: str) -> Finding | None:
+def _old_form(doc: Document, finding: Finding, version: str) -> Finding | None:
     form = next((f for f in form_changes() if f.matches(finding)), None)
     if form is None:
         return finding
@@ -209,7 +210,8 @@ def _old_form(finding: Finding, version: str) -> Finding | None:
         return finding
     migrate = " `olive-studio migrate` rewrites it." if form.fix == "migrate" else ""
     message = f"{finding.message} This form was valid until Olive {until}: {form.instead}{migrate}"
-    return replace(finding, code=codes.KEY_NOT_IN_VERSION, message=message)
+    fix = rewrite_fix(form.id, doc) if form.fix == "migrate" else None
+    return replace(finding, code=codes.KEY_NOT_IN_VERSION, message=message, fixes=(fix,) if fix else ())
 
 
 def _removed_message(key: str, change: KeyChange, version: str) -> str:
@@ -225,6 +227,9 @@ def _change_fixes(doc: Document, path: JsonPath, change: KeyChange) -> tuple[Fix
     prop = doc.property_at_path(path)
     if prop is None:
         return ()
+    if change.fix == "migrate":
+        fix = rewrite_fix(change.id, doc)
+        return (fix,) if fix is not None else ()
     if change.renamed_to and change.fix == "rename":
         return (replace_string(prop.key, change.renamed_to, f"Rename to {quoted(change.renamed_to)}"),)
     if change.fix == "remove":

@@ -148,3 +148,28 @@ def test_numbers_in_strings_are_a_warning_because_olive_converts_them() -> None:
     text = lora_config().replace('"train_data_config": "train"', '"train_data_config": "train", "r": "16"')
     [finding] = [f for f in findings_at(versions.newest(), text.replace("hf_config", "x")) if f.path[-1] == "r"]
     assert finding.severity is Severity.WARNING and "converts it" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("config", "path"),
+    [
+        (lora_config(), ("input_model", "config", "hf_config")),
+        (
+            json.dumps(
+                {
+                    "input_model": {"type": "ONNXModel", "model_path": "m.onnx"},
+                    "data_configs": {"d": {"type": "HuggingfaceContainer"}},
+                },
+                indent=2,
+            ),
+            ("data_configs",),
+        ),
+    ],
+)
+def test_structural_changes_carry_their_rewrite_as_a_quick_fix(config: str, path: tuple[str, ...]) -> None:
+    [finding] = [f for f in findings_at(versions.newest(), config) if f.path == path]
+    assert finding.fixes and finding.fixes[0].title.startswith("Migrate:")
+    fixed = config
+    for edit in sorted(finding.fixes[0].edits, key=lambda e: e.start, reverse=True):
+        fixed = fixed[: edit.start] + edit.new_text + fixed[edit.end :]
+    assert not [f for f in findings_at(versions.newest(), fixed) if f.path == path]
