@@ -11,4 +11,10 @@ for config in "$ROOT"/examples/*/olive-config*.json; do
     (cd "$ROOT" && .venv/bin/olive-studio validate "${config#"$ROOT"/}") || status=$?
 done
 echo
-echo "(exit status of the last failing check: $status; 0 = clean, 1 = errors, 2 = unreadable)"
+echo "==> the same old config checked against the release it was written for (Olive 0.6.1)"
+(cd "$ROOT" && .venv/bin/olive-studio validate --olive-version 0.6.1 examples/phrase-classification/olive-config-0.6.json) || status=$?
+echo
+echo "==> olive-studio migrate examples/phrase-classification/olive-config-0.6.json --to 0.13 (a diff; nothing is written)"
+(cd "$ROOT" && .venv/bin/olive-studio migrate examples/phrase-classification/olive-config-0.6.json --to 0.13) || status=$?
+echo
+echo "(exit status of the last failing step: $status; 0 = clean, 1 = errors, 2 = unreadable)"

@@ -7,8 +7,10 @@ Two kinds of steps, repeated until nothing changes:
   ``HfModel``, ``data_configs`` object to list, ``params_config`` to components,
   execution providers to system accelerators, old search keys), each replacing
   one value, serialized in the document's own indentation.
-Whatever cannot be rewritten safely (e.g. ``eval_dataset_size``, which needs a
-new data split) stays, and the checker's findings on the result say so.
+Keys that the target ignores and that have no equivalent are removed (each
+removal is listed as a step, e.g. ``eval_dataset_size``, whose replacement is a
+data split of its own); what needs a person's decision stays, and the
+checker's findings on the result say so.
 """
 
 from __future__ import annotations

@@ -83,13 +83,19 @@ def pass_schema(spec: PassSpec, flat: bool) -> JsonObject:
     schema: JsonObject = {
         "type": "object",
         "markdownDescription": spec.description or spec.summary,
-        "properties": {**_entry_properties(), "config": config, **(params if flat else {})},
+        "properties": {**_entry_properties(), "config": config, **(_flat_refs(spec.name, params) if flat else {})},
         "additionalProperties": False,
         "x-unknown-keys": "warning",
     }
     if required:
         schema["allOf"] = [_required_somewhere(p) if flat else _required_nested(p) for p in required]
     return schema
+
+
+def _flat_refs(pass_name: str, params: JsonObject) -> JsonObject:
+    """Flat parameters point at their nested twins: one definition, half the schema."""
+    base = f"#/$defs/pass.{pass_name}/properties/config/properties"
+    return {name: {"$ref": f"{base}/{name.replace('~', '~0').replace('/', '~1')}"} for name in params}
 
 
 def _required_nested(param: str) -> JsonObject:

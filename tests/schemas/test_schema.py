@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from olive_schema import catalog, schema_build
+from olive_schema import pass_catalog, schema_build, versions
 
 from tests.conftest import EXAMPLES
 
@@ -49,18 +49,22 @@ def test_every_declared_key_is_documented() -> None:
     assert undocumented == []
 
 
-def test_the_seed_passes_are_documented_with_every_parameter() -> None:
-    for name in ("LoRA", "QLoRA", "MergeAdapterWeights", "ModelBuilder"):
-        info = catalog.passes()[name]
-        assert info.summary
-        for param, spec in info.params.items():
-            assert spec.get("description"), f"{name}.{param}"
+def test_every_pass_of_every_release_is_documented_with_every_parameter() -> None:
+    for version in versions.releases():
+        for name in pass_catalog.names_at(version):
+            spec = pass_catalog.spec_at(name, version)
+            assert spec.summary, f"{name} ({version})"
+            if version == versions.newest():
+                assert all(p.description for p in spec.params.values()), f"{name} ({version})"
 
 
-def test_pass_types_resolve_case_insensitively_like_olive() -> None:
-    assert catalog.resolve_pass_type("lora") == "LoRA"
-    assert catalog.resolve_pass_type("olive.passes.pytorch.lora.LoRA") == "LoRA"
-    assert catalog.resolve_pass_type("LoRAA") is None
+def test_pass_types_resolve_like_the_release_does() -> None:
+    newest = versions.newest()
+    assert pass_catalog.resolve_at("lora", newest) == "LoRA"
+    assert pass_catalog.resolve_at("olive.passes.pytorch.lora.LoRA", newest) == "LoRA"
+    assert pass_catalog.resolve_at("LoRAA", newest) is None
+    assert pass_catalog.resolve_at("OnnxConversion", "0.6.2") == "OnnxConversion"
+    assert pass_catalog.resolve_at("onnxconversion", "0.6.2") is None  # 0.5.1-0.6.2 match exactly
 
 
 def test_plain_json_schema_tools_accept_both_examples_forms_of_a_pass() -> None:
