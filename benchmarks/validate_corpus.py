@@ -59,11 +59,18 @@ def main() -> None:
     for release in sorted(set(releases)):  # build each release's validator once, outside the timing
         check_text("{}", CheckOptions(olive_version=release))
 
-    baseline = timed("baseline: json.loads + jsonschema", texts,
-                     lambda i, t: list(validator.iter_errors(json.loads(t))), args.repeat)
-    ours = timed(f"olive-studio check, Olive {versions.newest()}", texts, lambda i, t: check_text(t, newest), args.repeat)
-    per_release = timed("olive-studio check, each config's release", texts,
-                        lambda i, t: check_text(t, CheckOptions(olive_version=releases[i])), args.repeat)
+    baseline = timed(
+        "baseline: json.loads + jsonschema", texts, lambda i, t: list(validator.iter_errors(json.loads(t))), args.repeat
+    )
+    ours = timed(
+        f"olive-studio check, Olive {versions.newest()}", texts, lambda i, t: check_text(t, newest), args.repeat
+    )
+    per_release = timed(
+        "olive-studio check, each config's release",
+        texts,
+        lambda i, t: check_text(t, CheckOptions(olive_version=releases[i])),
+        args.repeat,
+    )
     print(f"ratio olive-studio / baseline: {ours / baseline:.2f} (newest), {per_release / baseline:.2f} (own release)")
 
 

@@ -53,8 +53,15 @@ def compare(version: str) -> list[Comparison]:
             continue
         findings = check_text(file.read_text(encoding="utf-8"), CheckOptions(olive_version=version)).findings
         errors = [f for f in findings if f.severity is Severity.ERROR]
-        out.append(Comparison(verdict["path"], verdict["verdict"], "reject" if errors else "accept",
-                              [e["message"] for e in verdict["errors"]], errors))
+        out.append(
+            Comparison(
+                verdict["path"],
+                verdict["verdict"],
+                "reject" if errors else "accept",
+                [e["message"] for e in verdict["errors"]],
+                errors,
+            )
+        )
     return out
 
 
@@ -67,8 +74,10 @@ def main() -> None:
     agree = sum(r.agrees for r in results)
     false_errors = [r for r in results if r.olive == "accept" and r.ours == "reject"]
     missed = [r for r in results if r.olive == "reject" and r.ours == "accept"]
-    print(f"Olive {args.version}: {len(results)} judged, agreement {agree / len(results):.2%} "
-          f"({agree}), false errors {len(false_errors)}, missed rejections {len(missed)}")
+    print(
+        f"Olive {args.version}: {len(results)} judged, agreement {agree / len(results):.2%} "
+        f"({agree}), false errors {len(false_errors)}, missed rejections {len(missed)}"
+    )
     if args.show in ("false-errors", "all"):
         reasons = collections.Counter((e.code, e.message[:100]) for r in false_errors for e in r.our_errors)
         for (code, message), count in reasons.most_common(40):

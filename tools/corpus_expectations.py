@@ -50,7 +50,8 @@ def main() -> None:
             why = "a template with placeholders, not a runnable config"
         elif rejected_elsewhere:
             v, other = rejected_elsewhere[0]
-            why = f"no verdict of Olive {version} here; Olive {v} rejects this file: {other['errors'][0]['message'][:100]}"
+            reason = other["errors"][0]["message"][:100]
+            why = f"no verdict of Olive {version} here; Olive {v} rejects this file: {reason}"
         else:
             why = f"not verified: no verdict of Olive {version} here"
         expected[path] = {"release": version, "errors": errors, "why": why}

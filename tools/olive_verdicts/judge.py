@@ -84,9 +84,30 @@ OLIVE_VERSION = md.version("olive-ai")
 NEW_OLIVE = tuple(int(x) for x in OLIVE_VERSION.split(".")[:2]) >= (0, 7)
 
 PIN_PACKAGES = [
-    "olive-ai", "torch", "pydantic", "numpy", "protobuf", "setuptools", "onnx", "onnxruntime", "transformers",
-    "tokenizers", "huggingface-hub", "peft", "accelerate", "optimum", "datasets", "pyarrow", "evaluate",
-    "torchmetrics", "optuna", "pandas", "scipy", "psutil", "requests", "pytorch-lightning",
+    "olive-ai",
+    "torch",
+    "pydantic",
+    "numpy",
+    "protobuf",
+    "setuptools",
+    "onnx",
+    "onnxruntime",
+    "transformers",
+    "tokenizers",
+    "huggingface-hub",
+    "peft",
+    "accelerate",
+    "optimum",
+    "datasets",
+    "pyarrow",
+    "evaluate",
+    "torchmetrics",
+    "optuna",
+    "pandas",
+    "scipy",
+    "psutil",
+    "requests",
+    "pytorch-lightning",
 ]
 
 PLACEHOLDER_MARK = "olive_verdicts placeholder"
@@ -126,14 +147,32 @@ PLACEHOLDER_MARK = "olive_verdicts placeholder"
 CASCADE_RE = re.compile(r"^(Value error, )?Invalid (engine|input model|systems|evaluators|data_configs_dict)$")
 NOT_FOUND_RE = re.compile(r"(\S+) not found in [\[{]")
 ENV_RES = [
-    ("E1", re.compile(r"doesn't exist|does not exist|No such file or directory|FileNotFoundError|"
-                      r"Python executable not found in the path", re.I)),
-    ("E2", re.compile(r"ModuleNotFoundError|No module named|ImportError|cannot import name|is not installed|"
-                      r"please install|requires the .* library", re.I)),
-    ("E3", re.compile(r"network disabled by judge|offline mode|HF_HUB_OFFLINE|couldn't connect|"
-                      r"ConnectionError|Connection refused|Max retries exceeded|LocalEntryNotFoundError|"
-                      r"Couldn't find a module script|Couldn't reach|OfflineModeIsEnabled|"
-                      r"Cannot find the requested files in the (disk )?cache", re.I)),
+    (
+        "E1",
+        re.compile(
+            r"doesn't exist|does not exist|No such file or directory|FileNotFoundError|"
+            r"Python executable not found in the path",
+            re.I,
+        ),
+    ),
+    (
+        "E2",
+        re.compile(
+            r"ModuleNotFoundError|No module named|ImportError|cannot import name|is not installed|"
+            r"please install|requires the .* library",
+            re.I,
+        ),
+    ),
+    (
+        "E3",
+        re.compile(
+            r"network disabled by judge|offline mode|HF_HUB_OFFLINE|couldn't connect|"
+            r"ConnectionError|Connection refused|Max retries exceeded|LocalEntryNotFoundError|"
+            r"Couldn't find a module script|Couldn't reach|OfflineModeIsEnabled|"
+            r"Cannot find the requested files in the (disk )?cache",
+            re.I,
+        ),
+    ),
 ]
 PLACEHOLDER_RE = re.compile(r"placeholder", re.I)
 
@@ -162,9 +201,14 @@ def judge_errors(errors: list[dict], had_placeholder: bool) -> str:
         e["kind"], e["rule"] = classify_message(e["message"], had_placeholder)
     # C2: "... not found in {...}" is a cascade when the looked-up section failed itself.
     for e in errors:
-        if (e["kind"] == "config" and NOT_FOUND_RE.search(e["message"])
-                and any(_section_errored([o for o in errors if o is not e], s)
-                        for s in ("data_configs", "systems", "evaluators"))):
+        if (
+            e["kind"] == "config"
+            and NOT_FOUND_RE.search(e["message"])
+            and any(
+                _section_errored([o for o in errors if o is not e], s)
+                for s in ("data_configs", "systems", "evaluators")
+            )
+        ):
             e["kind"], e["rule"] = "cascade", "C2"
     kinds = {e["kind"] for e in errors}
     if not errors:
@@ -237,10 +281,14 @@ def _olive_frame(exc) -> str | None:
 # Placeholders for missing user scripts.
 # --------------------------------------------------------------------------------------------------------------
 COMPONENT_KEYS = {
-    "load_dataset_config": "load_dataset", "load_dataset": "load_dataset",
-    "pre_process_data_config": "pre_process_data", "pre_process_data": "pre_process_data",
-    "post_process_data_config": "post_process_data", "post_process_data": "post_process_data",
-    "dataloader_config": "dataloader", "dataloader": "dataloader",
+    "load_dataset_config": "load_dataset",
+    "load_dataset": "load_dataset",
+    "pre_process_data_config": "pre_process_data",
+    "pre_process_data": "pre_process_data",
+    "post_process_data_config": "post_process_data",
+    "post_process_data": "post_process_data",
+    "dataloader_config": "dataloader",
+    "dataloader": "dataloader",
 }
 
 
@@ -277,7 +325,7 @@ def referenced_components(config) -> dict[str, set[str]]:
     return out
 
 
-PLACEHOLDER_TEMPLATE = '''# {mark}: the config's user script is not available; judge.py wrote this stand-in.
+PLACEHOLDER_TEMPLATE = """# {mark}: the config's user script is not available; judge.py wrote this stand-in.
 _COMPONENTS = {components!r}
 
 
@@ -313,7 +361,7 @@ def _register_unknown_components():
 
 _REGISTERED = []
 _register_unknown_components()
-'''
+"""
 
 
 def _escape_depth(rel: str) -> int:
@@ -376,8 +424,10 @@ def prepare_workdir(src: Path, config, tmp: Path) -> tuple[Path, list[str], bool
                     # not a python file name: leave it missing (Olive's error is then an environment error)
                     notes.append(f"user_script with unexpected name left missing: {f}")
     if had_placeholder and components:
-        notes.append("placeholder user_script may register unknown data components: "
-                     + ", ".join(f"{k}:{n}" for k, names in components.items() for n in names))
+        notes.append(
+            "placeholder user_script may register unknown data components: "
+            + ", ".join(f"{k}:{n}" for k, names in components.items() for n in names)
+        )
     return dst, notes, had_placeholder
 
 
@@ -418,8 +468,8 @@ class _ConfigEpSystem:
     def __init__(self, system_config):
         eps = []
         try:
-            for acc in (system_config.config.accelerators or []):
-                for ep in (getattr(acc, "execution_providers", None) or []):
+            for acc in system_config.config.accelerators or []:
+                for ep in getattr(acc, "execution_providers", None) or []:
                     name = ep[0] if isinstance(ep, (list, tuple)) else ep
                     if name not in eps:
                         eps.append(str(name))
@@ -428,7 +478,7 @@ class _ConfigEpSystem:
         # a device named without EPs: Olive picks the device's EPs from the installed ones, so "install" the
         # device's usual EP (gpu -> CUDA as Olive 0.13's _fill_accelerators does; others: Olive's first EP for it)
         try:
-            for acc in (system_config.config.accelerators or []):
+            for acc in system_config.config.accelerators or []:
                 device = str(getattr(acc, "device", None) or "").lower()
                 if not device or getattr(acc, "execution_providers", None):
                     continue
@@ -526,12 +576,14 @@ def engine_stage_new(run_config, errors: list[dict], notes: list[str]):
         (ev and run_config.engine.evaluate_input_model and run_config.input_model.type.lower() == "onnxmodel")
         or is_onnx
     )
-    target_not_used = engine.evaluator_config is None and all(pc.evaluator is None for _, _, pc in items) \
-        and not run_on_target
+    target_not_used = (
+        engine.evaluator_config is None and all(pc.evaluator is None for _, _, pc in items) and not run_on_target
+    )
     SystemConfig.create_system = lambda self: _ConfigEpSystem(self)  # child only: see _ConfigEpSystem
     try:
-        acc = create_accelerator(engine.target_config, skip_supported_eps_check=target_not_used,
-                                 is_ep_required=is_ep_required)
+        acc = create_accelerator(
+            engine.target_config, skip_supported_eps_check=target_not_used, is_ep_required=is_ep_required
+        )
     except Exception as exc:
         errors.extend(exc_records(exc, ["engine", "target"]))
         return
@@ -548,8 +600,12 @@ def engine_stage_new(run_config, errors: list[dict], notes: list[str]):
                 continue
             cfg = cls.generate_config(acc, pc.config, {}, True)
             if not cls.validate_config(cfg, acc):
-                errors.append({"message": "Invalid config, pruned. (validate_config returned False for "
-                                          f"{pc.type} on {acc})", "loc": loc})
+                errors.append(
+                    {
+                        "message": f"Invalid config, pruned. (validate_config returned False for {pc.type} on {acc})",
+                        "loc": loc,
+                    }
+                )
                 continue
             cls(acc, cfg, host_device)
         except Exception as exc:
@@ -571,16 +627,22 @@ def engine_stage_old(run_config, errors: list[dict], notes: list[str]):
         return
 
     items = list(_pass_items(run_config.passes))
-    auto_opt = (not run_config.passes and run_config.auto_optimizer_config is not None
-                and not run_config.auto_optimizer_config.disable_auto_optimizer)
+    auto_opt = (
+        not run_config.passes
+        and run_config.auto_optimizer_config is not None
+        and not run_config.auto_optimizer_config.disable_auto_optimizer
+    )
     classes = {}
     is_onnx = False
     for loc, _name, pc in items:
         try:
             package_config.import_pass_module(pc.type)
             classes[id(pc)] = Pass.registry[pc.type.lower()]
-            is_onnx = is_onnx or package_config.passes[pc.type].module_path.startswith("olive.passes.onnx") \
-                if pc.type in package_config.passes else is_onnx
+            is_onnx = (
+                is_onnx or package_config.passes[pc.type].module_path.startswith("olive.passes.onnx")
+                if pc.type in package_config.passes
+                else is_onnx
+            )
         except Exception as exc:
             errors.extend(exc_records(exc, [*loc, "type"]))
     if not is_onnx:
@@ -591,13 +653,18 @@ def engine_stage_old(run_config, errors: list[dict], notes: list[str]):
         except Exception:
             pass
     is_ep_required = True if auto_opt else is_onnx
-    target_not_used = (engine.evaluator_config is None and bool(items)
-                       and all(pc.evaluator is None and getattr(classes.get(id(pc)), "run_on_target", False) is False
-                               for _, _, pc in items))
+    target_not_used = (
+        engine.evaluator_config is None
+        and bool(items)
+        and all(
+            pc.evaluator is None and getattr(classes.get(id(pc)), "run_on_target", False) is False for _, _, pc in items
+        )
+    )
     SystemConfig.create_system = lambda self: _ConfigEpSystem(self)  # child only: see _ConfigEpSystem
     try:
-        specs = create_accelerators(engine.target_config, skip_supported_eps_check=target_not_used,
-                                    is_ep_required=is_ep_required)
+        specs = create_accelerators(
+            engine.target_config, skip_supported_eps_check=target_not_used, is_ep_required=is_ep_required
+        )
     except Exception as exc:
         errors.extend(exc_records(exc, ["engine", "target"]))
         return
@@ -625,8 +692,13 @@ def engine_stage_old(run_config, errors: list[dict], notes: list[str]):
     # only a failure when it is pruned on every spec.
     for loc, _name, pc in items:
         if len(pruned.get(id(pc), [])) == len(specs):
-            errors.append({"message": "Invalid config, pruned. (validate_search_point returned False for "
-                                      f"{pc.type} on {', '.join(pruned[id(pc)])})", "loc": loc})
+            errors.append(
+                {
+                    "message": "Invalid config, pruned. (validate_search_point returned False for "
+                    f"{pc.type} on {', '.join(pruned[id(pc)])})",
+                    "loc": loc,
+                }
+            )
     names = set((run_config.passes or {}).keys())
     for i, flow in enumerate(run_config.pass_flows or []):
         for pname in flow:
@@ -686,8 +758,10 @@ def judge_in_child(src: Path, tmp: Path) -> dict:
         if errors:
             stage = "engine"
     if serializer_hits:
-        notes.append("olive-bug: None " + "/".join(sorted(set(serializer_hits))) + " of a custom metric is not "
-                     "serializable in this Olive version (olive run crashes in RunConfig.to_json); worked around")
+        notes.append(
+            "olive-bug: None " + "/".join(sorted(set(serializer_hits))) + " of a custom metric is not "
+            "serializable in this Olive version (olive run crashes in RunConfig.to_json); worked around"
+        )
     tmp_str = str(tmp)
     for e in errors:  # temp paths would make the data unstable
         e["message"] = e["message"].replace(str(copied.parent), "<config-dir>").replace(tmp_str, "<tmp>")
@@ -695,8 +769,13 @@ def judge_in_child(src: Path, tmp: Path) -> dict:
             e["loc"] = [x if isinstance(x, int) else str(x) for x in e["loc"]]
     verdict = judge_errors(errors, had_placeholder)
     warn = [w.replace(str(copied.parent), "<config-dir>").replace(tmp_str, "<tmp>") for w in collector.lines]
-    return {"verdict": verdict, "stage": stage if verdict != "accept" else None, "errors": errors,
-            "notes": notes, "warnings": warn}
+    return {
+        "verdict": verdict,
+        "stage": stage if verdict != "accept" else None,
+        "errors": errors,
+        "notes": notes,
+        "warnings": warn,
+    }
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -708,9 +787,20 @@ def preload():
     import olive.workflows.run.run  # noqa: F401
     from olive.package_config import OlivePackageConfig
 
-    for mod in ("torch", "transformers", "onnx", "onnxruntime", "evaluate", "datasets", "olive.passes",
-                "olive.data.registry", "olive.evaluator.metric_backend", "olive.evaluator.olive_evaluator",
-                "olive.systems.accelerator_creator", "olive.engine"):
+    for mod in (
+        "torch",
+        "transformers",
+        "onnx",
+        "onnxruntime",
+        "evaluate",
+        "datasets",
+        "olive.passes",
+        "olive.data.registry",
+        "olive.evaluator.metric_backend",
+        "olive.evaluator.olive_evaluator",
+        "olive.systems.accelerator_creator",
+        "olive.engine",
+    ):
         with contextlib.suppress(Exception):
             __import__(mod)
     # Import every pass module that imports cleanly (speeds children up; registration is the same as on demand).
@@ -765,19 +855,34 @@ def run_one(src: Path, timeout: float) -> dict:
     _, status = os.waitpid(pid, 0)
     shutil.rmtree(tmp, ignore_errors=True)
     if timed_out:
-        return {"verdict": "environment", "stage": None, "notes": ["rule E5"],
-                "errors": [{"message": f"judge: timed out after {timeout:g} s", "loc": None,
-                            "kind": "environment", "rule": "E5"}], "warnings": []}
+        return {
+            "verdict": "environment",
+            "stage": None,
+            "notes": ["rule E5"],
+            "errors": [
+                {"message": f"judge: timed out after {timeout:g} s", "loc": None, "kind": "environment", "rule": "E5"}
+            ],
+            "warnings": [],
+        }
     try:
         res = json.loads(b"".join(chunks) or b"null")
     except ValueError:
         res = None
     if not isinstance(res, dict) or "crash" in res:
-        detail = first_line((res or {}).get("crash", "").strip().splitlines()[-1:] or [f"status {status}"]) \
-            if isinstance(res, dict) else f"child ended with status {status}"
-        return {"verdict": "environment", "stage": None, "notes": ["rule E5"],
-                "errors": [{"message": f"judge: child crashed: {detail}", "loc": None,
-                            "kind": "environment", "rule": "E5"}], "warnings": []}
+        detail = (
+            first_line((res or {}).get("crash", "").strip().splitlines()[-1:] or [f"status {status}"])
+            if isinstance(res, dict)
+            else f"child ended with status {status}"
+        )
+        return {
+            "verdict": "environment",
+            "stage": None,
+            "notes": ["rule E5"],
+            "errors": [
+                {"message": f"judge: child crashed: {detail}", "loc": None, "kind": "environment", "rule": "E5"}
+            ],
+            "warnings": [],
+        }
     return res
 
 
@@ -805,8 +910,12 @@ def pins() -> dict:
 
 
 def write_out(out: Path, verdicts: list[dict], meta: dict):
-    data = {"olive_version": OLIVE_VERSION, "generated_with": pins(), **meta,
-            "verdicts": sorted(verdicts, key=lambda v: v["path"])}
+    data = {
+        "olive_version": OLIVE_VERSION,
+        "generated_with": pins(),
+        **meta,
+        "verdicts": sorted(verdicts, key=lambda v: v["path"]),
+    }
     tmp = out.with_suffix(out.suffix + ".tmp")
     tmp.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n", encoding="utf-8")
     tmp.replace(out)
@@ -833,8 +942,11 @@ def main(argv=None):
         rec = {"path": rel, "sha256": hashlib.sha256(src.read_bytes()).hexdigest(), **res}
         verdicts.append(rec)
         dt = time.monotonic() - t1
-        print(f"[{i}/{len(files)}] {rec['verdict']:<11} {rec['stage'] or '-':<6} {dt:5.2f}s {rel}",
-              file=sys.stderr, flush=True)
+        print(
+            f"[{i}/{len(files)}] {rec['verdict']:<11} {rec['stage'] or '-':<6} {dt:5.2f}s {rel}",
+            file=sys.stderr,
+            flush=True,
+        )
         if i % 50 == 0:
             write_out(ns.out, verdicts, {"partial": True})
     total = time.monotonic() - t0
