@@ -1,20 +1,17 @@
 """Findings as LSP diagnostics, with ranges in the client's position encoding.
 
 Each diagnostic carries its fixes in ``data`` so that code actions can offer
-them later without checking the document again.
+them without checking the document again.  Severity overrides from the
+settings (``oliveStudio.severity``) apply here, per finding code.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
-
 from lsprotocol import types
-from olive_schema.checker import CheckOptions, check_text
-from olive_schema.detect import is_olive_config
 from olive_schema.findings import Finding, Severity
-from olive_schema.jsontree import LineIndex
-from pygls.workspace import PositionCodec
+
+from olive_lsp.analysis import Analysis
+from olive_lsp.settings import SEVERITIES, Settings
 
 SOURCE = "olive-studio"
 _SEVERITY = {
@@ -24,26 +21,24 @@ _SEVERITY = {
 }
 
 
-def diagnostics_for(
-    text: str, filename: str | None, codec: PositionCodec, lines: Sequence[str], olive_version: str | None = None
-) -> list[types.Diagnostic]:
-    """Diagnostics for an Olive config; none for other JSON documents.  File checks need a file name."""
-    base_dir = Path(filename).parent if filename else None
-    result = check_text(text, CheckOptions(olive_version=olive_version, base_dir=base_dir))
-    if not is_olive_config(result.document.root, filename):
+def diagnostics_for(analysis: Analysis, settings: Settings) -> list[types.Diagnostic]:
+    """Diagnostics for an Olive config; none for other JSON documents."""
+    if not analysis.is_olive:
         return []
-    index = LineIndex(text)
-    return [_diagnostic(f, index, codec, lines) for f in result.findings]
+    out = []
+    for finding in analysis.result.findings:
+        override = settings.severity.get(finding.code)
+        severity = SEVERITIES[override] if override else _SEVERITY[finding.severity]
+        if severity is not None:
+            out.append(_diagnostic(finding, analysis, severity))
+    return out
 
 
-def _diagnostic(finding: Finding, index: LineIndex, codec: PositionCodec, lines: Sequence[str]) -> types.Diagnostic:
-    start_line, start_col = index.position(finding.start)
-    end_line, end_col = index.position(finding.end)
-    code_points = types.Range(types.Position(start_line, start_col), types.Position(end_line, end_col))
+def _diagnostic(finding: Finding, analysis: Analysis, severity: types.DiagnosticSeverity) -> types.Diagnostic:
     return types.Diagnostic(
-        range=codec.range_to_client_units(lines, code_points),
+        range=analysis.range_of(finding.start, finding.end),
         message=finding.message,
-        severity=_SEVERITY[finding.severity],
+        severity=severity,
         code=finding.code,
         source=SOURCE,
         data={

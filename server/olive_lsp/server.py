@@ -1,32 +1,63 @@
-"""Wiring of the features to LSP: document sync and diagnostics for now.
+"""The language server: one pygls instance, the shared state, and the handler modules that wire features.
 
-Every handler is guarded: a bug in a feature is logged to the client and the
-server carries on, because a crashed server leaves the user with no help at all.
+Features are functions of (analysis, position) in their own modules; the
+``handlers_*`` modules connect them to LSP.  Every handler is guarded: a bug in
+a feature is logged to the client and the server carries on, because a crashed
+server leaves the user with no help at all.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import traceback
 from collections.abc import Callable
-from functools import cache, wraps
+from functools import wraps
 from typing import ParamSpec, TypeVar
-from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
-from olive_schema import versions
 from pygls.lsp.server import LanguageServer
 
+from olive_lsp.analysis import Analyses, Analysis
 from olive_lsp.diagnostics import diagnostics_for
+from olive_lsp.settings import Settings
 
 NAME = "olive-studio"
 VERSION = "0.1.0"
+HANDLER_MODULES = ("handlers_documents", "handlers_editing", "handlers_navigation", "handlers_actions")
 log = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-server = LanguageServer(NAME, VERSION, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+
+class OliveServer(LanguageServer):
+    """pygls' server plus what every handler shares: settings and the analyses of open documents."""
+
+    def __init__(self) -> None:
+        super().__init__(NAME, VERSION, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.settings = Settings()
+        self.analyses = Analyses()
+
+    def analysis(self, uri: str) -> Analysis:
+        """The analysis of the document's current text (computed at most once per version)."""
+        document = self.workspace.get_text_document(uri)
+        return self.analyses.get(document, self.settings.target_version())
+
+    def publish(self, uri: str) -> None:
+        analysis = self.analysis(uri)
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(
+                uri=uri, version=analysis.version, diagnostics=diagnostics_for(analysis, self.settings)
+            )
+        )
+
+    def log_problem(self, message: str) -> None:
+        log.warning(message)
+        self.window_log_message(types.LogMessageParams(types.MessageType.Warning, message))
+
+
+server = OliveServer()
 
 
 def guarded(handler: Callable[P, R]) -> Callable[P, R | None]:
@@ -45,45 +76,17 @@ def guarded(handler: Callable[P, R]) -> Callable[P, R | None]:
     return run
 
 
-@cache
-def target_version() -> str:
-    """The olive-ai installed beside the server, else the newest release the facts know."""
-    return versions.resolve(None)
-
-
-def _filename(uri: str) -> str:
-    return unquote(urlparse(uri).path)
-
-
-def publish(uri: str) -> None:
-    document = server.workspace.get_text_document(uri)
-    filename = _filename(uri) if uri.startswith("file:") else None
-    found = diagnostics_for(document.source, filename, document.position_codec, document.lines, target_version())
-    server.text_document_publish_diagnostics(
-        types.PublishDiagnosticsParams(uri=uri, version=document.version, diagnostics=found)
-    )
-
-
-@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-@guarded
-def did_open(ls: LanguageServer, params: types.DidOpenTextDocumentParams) -> None:
-    publish(params.text_document.uri)
-
-
-@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-@guarded
-def did_change(ls: LanguageServer, params: types.DidChangeTextDocumentParams) -> None:
-    publish(params.text_document.uri)
-
-
-@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-@guarded
-def did_close(ls: LanguageServer, params: types.DidCloseTextDocumentParams) -> None:
-    server.text_document_publish_diagnostics(
-        types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
-    )
+def load_handlers() -> None:
+    """Import the handler modules (each registers its features on ``server``); absent ones are skipped."""
+    for name in HANDLER_MODULES:
+        try:
+            importlib.import_module(f"olive_lsp.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"olive_lsp.{name}":
+                raise
 
 
 def serve() -> None:
     """Run over stdio until the client says exit."""
+    load_handlers()
     server.start_io()
