@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerActiveDocumentCommands, trackActiveOliveConfig } from './commands';
 import { whenOliveConfigOpens } from './detect';
 import { onPythonExtensionInterpreterChange } from './interpreter';
 import { log } from './log';
@@ -14,6 +15,8 @@ export function activate(context: vscode.ExtensionContext): void {
         log,
         vscode.commands.registerCommand('oliveStudio.restartServer', () => oliveServer.restart()),
         vscode.commands.registerCommand('oliveStudio.showLogs', () => log.show()),
+        ...registerActiveDocumentCommands(oliveServer),
+        trackActiveOliveConfig(),
         vscode.workspace.onDidChangeConfiguration((event) => {
             if (oliveServer.wanted && interpreterPathChanged(event)) {
                 void oliveServer.restart();

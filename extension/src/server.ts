@@ -1,10 +1,10 @@
 import { execFile } from 'child_process';
 import * as vscode from 'vscode';
-import { LanguageClient } from 'vscode-languageclient/node';
+import { ExecuteCommandRequest, LanguageClient } from 'vscode-languageclient/node';
 import { documentSelector } from './detect';
 import { findInterpreter, Interpreter } from './interpreter';
 import { log } from './log';
-import { openInterpreterPathSetting } from './settings';
+import { openInterpreterPathSetting, SECTION, serverSettings } from './settings';
 
 const SERVER_MODULE = 'olive_lsp';
 
@@ -32,6 +32,23 @@ export class OliveServer {
         });
     }
 
+    /**
+     * Runs one of the server's `workspace/executeCommand` commands, starting the server first if needed.
+     * Rejects with a message for the user when the server is not running or does not offer the command.
+     */
+    async executeCommand(command: string, args: unknown[]): Promise<unknown> {
+        await this.start();
+        const client = this.client;
+        if (!client?.isRunning()) {
+            throw new Error('the language server is not running (see Olive Studio: Show Logs)');
+        }
+        const offered = client.initializeResult?.capabilities.executeCommandProvider?.commands ?? [];
+        if (!offered.includes(command)) {
+            throw new Error(`this version of the language server does not offer ${command}`);
+        }
+        return client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
+    }
+
     stop(): Promise<void> {
         return this.enqueue(() => this.shutdown());
     }
@@ -52,7 +69,14 @@ export class OliveServer {
             'oliveStudio',
             'Olive Studio',
             { command: python.path, args: ['-m', SERVER_MODULE], options: { cwd: folder?.uri.fsPath } },
-            { documentSelector, outputChannel: log },
+            {
+                documentSelector,
+                outputChannel: log,
+                // The settings at start; afterwards each change of the section is sent as
+                // workspace/didChangeConfiguration {settings: {oliveStudio: {...}}} and applies without a restart.
+                initializationOptions: () => serverSettings(),
+                synchronize: { configurationSection: SECTION },
+            },
         );
         this.client = client;
         try {

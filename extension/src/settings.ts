@@ -1,8 +1,26 @@
 import * as os from 'os';
 import * as vscode from 'vscode';
 
-const SECTION = 'oliveStudio';
+/** The settings section; vscode-languageclient sends it whole, nested under this name, on every change. */
+export const SECTION = 'oliveStudio';
 const INTERPRETER_PATH = 'python.interpreterPath';
+
+/** What the server reads from `initializationOptions` and `workspace/didChangeConfiguration` (server/olive_lsp/settings.py). */
+export interface ServerSettings {
+    /** The target Olive release ("0.13", "0.6.2"); empty: the olive-ai beside the server, else the newest known. */
+    oliveVersion: string;
+    /** Finding code -> "error" | "warning" | "information" | "hint" | "off". */
+    severity: Record<string, string>;
+}
+
+/** The settings the server applies, as they are now (a change needs no restart). */
+export function serverSettings(): ServerSettings {
+    const config = vscode.workspace.getConfiguration(SECTION);
+    return {
+        oliveVersion: config.get<string>('oliveVersion', '').trim(),
+        severity: { ...config.get<Record<string, string>>('severity', {}) },
+    };
+}
 
 /**
  * The interpreter named by `oliveStudio.python.interpreterPath`, with `${workspaceFolder}` and a leading `~`
