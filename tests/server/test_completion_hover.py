@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-
-import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import LanguageClient
 
 URI = "file:///work/olive-config.json"
 HEAD = '{\n  "input_model": {"type": "HfModel", "model_path": "m"},\n'
-
-
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "olive_lsp"]))
-async def client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
-    await lsp_client.initialize_session(types.InitializeParams(capabilities=types.ClientCapabilities()))
-    yield
-    await lsp_client.shutdown_session()
 
 
 async def open_at(client: LanguageClient, marked: str) -> types.Position:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-
-import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import LanguageClient
 
 CONFIG = """{
   "input_model": {"type": "HfModel", "model_path": "microsoft/Phi-3-mini-4k-instruct"},
@@ -18,13 +15,6 @@ CONFIG = """{
 }
 """
 URI = "file:///work/olive-config.json"
-
-
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "olive_lsp"]))
-async def client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
-    await lsp_client.initialize_session(types.InitializeParams(capabilities=types.ClientCapabilities()))
-    yield
-    await lsp_client.shutdown_session()
 
 
 async def open_document(client: LanguageClient, text: str, uri: str = URI) -> list[types.Diagnostic]:
