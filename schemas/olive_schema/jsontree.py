@@ -13,6 +13,7 @@ converts them to lines and columns for the CLI and for LSP (UTF-16).
 
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -165,6 +166,13 @@ def _decode_string(raw: str) -> tuple[str, bool]:
     """Decode a string token; the flag says whether it was terminated."""
     closed = len(raw) >= 2 and raw.endswith('"') and not _ends_with_escape(raw[:-1])
     body = raw[1:-1] if closed else raw[1:]
+    if "\\" not in body:
+        return body, closed
+    try:
+        decoded: str = json.loads(f'"{body}"')  # exact for valid escapes, surrogate pairs included
+        return decoded, closed
+    except ValueError:
+        pass
     out: list[str] = []
     i = 0
     while i < len(body):

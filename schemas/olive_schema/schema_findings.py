@@ -14,6 +14,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
@@ -38,16 +39,29 @@ _JSON_TYPES = {
 
 
 @lru_cache(maxsize=4)
-def validator(version: str) -> Draft202012Validator:
-    """The compiled validator for a release; the newest one is read from the committed schema file."""
+def schema_for(version: str) -> dict[str, Any]:
+    """The schema of a release; the newest one is read from the committed file."""
     if version == versions.newest() and SCHEMA_FILE.exists():
-        schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    else:
-        schema = build_schema(version)
-    return Draft202012Validator(schema)
+        schema: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+        return schema
+    return build_schema(version)
+
+
+@lru_cache(maxsize=4)
+def validator(version: str) -> Draft202012Validator:
+    """The Python validator: slow, but its errors carry what findings need (keyword, schema, context)."""
+    return Draft202012Validator(schema_for(version))
+
+
+@lru_cache(maxsize=4)
+def fast_validator(version: str) -> Any:
+    """jsonschema-rs (Rust): about 150 times faster; it answers "valid?" for the common case of a clean config."""
+    return jsonschema_rs.validator_for(schema_for(version))
 
 
 def schema_findings(doc: Document, instance: object, version: str) -> Iterator[Finding]:
+    if fast_validator(version).is_valid(instance):
+        return
     seen: set[tuple[str, JsonPath, str]] = set()
     bad_values: set[JsonPath] = set()
     for error in validator(version).iter_errors(instance):
