@@ -62,7 +62,7 @@ def _in_object(doc: Document, node: Node, path: JsonPath, offset: int) -> Cursor
         if value is not None and value.start <= offset <= value.end:
             if value.kind in ("object", "array") and _inside_container(value, offset):
                 return value, here
-            if _in_token(value, offset) or value.kind == "invalid":
+            if _in_token(value, offset) or value.kind == "invalid" or offset == value.start:
                 return _token_cursor("value", here, value, offset, frozenset())
         after_colon = prop.colon is not None and prop.colon < offset and (value is None or offset < value.start)
         if after_colon and prop.colon is not None and _only_space(doc.text, prop.colon + 1, offset):

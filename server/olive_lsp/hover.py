@@ -69,7 +69,7 @@ def _value(analysis: Analysis, cursor: Cursor, config: Any) -> str:
             index = schema["enum"].index(value)
             if index < len(docs) and docs[index]:
                 return f"**{json.dumps(value)}**\n\n{docs[index]}"
-    return ""
+    return _key(analysis, cursor.path, config) if cursor.path and isinstance(cursor.path[-1], str) else ""
 
 
 def _pass_type(written: str, version: str) -> str:

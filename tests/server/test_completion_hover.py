@@ -122,3 +122,15 @@ async def test_hover_on_a_reference_shows_what_it_points_to(client: LanguageClie
     result = await client.text_document_hover_async(types.HoverParams(types.TextDocumentIdentifier(URI), position))
     assert result is not None and isinstance(result.contents, types.MarkupContent)
     assert result.contents.value.startswith("**local** → `systems` (LocalSystem)")
+
+
+async def test_completion_with_the_cursor_before_the_opening_quote(client: LanguageClient) -> None:
+    found = await labels(client, HEAD + '  "passes": {"mb": {"type": "ModelBuilder", "precision": |"int4"}}\n}')
+    assert {"int4", "fp16"} <= set(found)
+
+
+async def test_hover_on_a_plain_value_explains_its_key(client: LanguageClient) -> None:
+    position = await open_at(client, HEAD.replace('"model_path": "m"', '"model_path": "m|odels/phi"') + "}")
+    result = await client.text_document_hover_async(types.HoverParams(types.TextDocumentIdentifier(URI), position))
+    assert result is not None and isinstance(result.contents, types.MarkupContent)
+    assert result.contents.value.startswith("**model_path**")
