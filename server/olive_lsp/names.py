@@ -97,7 +97,7 @@ def _definitions(text: str, root: Node) -> Iterator[Occurrence]:
 
 
 def _data_config_definitions(text: str, section: Node | None) -> Iterator[Occurrence]:
-    """List form: each item's ``name``.  Old object form: each key, and an inner ``name`` (Olive took both)."""
+    """List form: each item's ``name``.  Old object form: each key, and an inner ``name`` (the checker accepts both)."""
     if section is None:
         return
     if section.kind == "array":
