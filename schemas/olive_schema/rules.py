@@ -39,7 +39,12 @@ def pass_types(doc: Document, config: Config, version: str) -> Iterator[Finding]
             continue
         path = (*entry.path, "type")
         canonical = pass_catalog.resolve_at(written, version)
-        if canonical is None:
+        if not written.strip():
+            message = (
+                f"Pass {quoted(entry.name)} needs a type: the completion menu lists the passes of Olive {version}."
+            )
+            yield _at_value(doc, path, codes.MISSING_REQUIRED, Severity.ERROR, message, None)
+        elif canonical is None:
             yield _pass_type_elsewhere(doc, path, written, version)
         elif canonical != written and "." not in written:
             message = (

@@ -78,7 +78,8 @@ def _pass_type(written: str, version: str) -> str:
         return ""
     spec = pass_catalog.spec_at(name, version) if pass_catalog.resolve_at(written, version) else None
     facts = pass_catalog.facts()[name]
-    lines = [f"**{name}** (pass)", (spec.description or spec.summary) if spec else _summary(name)]
+    summary = spec.summary if spec else _summary(name)
+    lines = [f"**{name}** (pass)" + (f": {summary}" if summary else ""), spec.description if spec else ""]
     lines.append(f"Releases: {_ranges(facts['versions'])}. Module: `{facts.get('module', '')}`.")
     if spec and spec.params:
         required = [p for p, s in spec.params.items() if s.required]

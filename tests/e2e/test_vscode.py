@@ -6,22 +6,20 @@ misspelled pass type on the line where it is. Install what it needs once with sc
 """
 
 import json
-import os
 import shutil
-import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
-TOOLS = ROOT / ".tools"
-CODE_SERVER = TOOLS / "code-server"
-EXTENSION = ROOT / "extension"
-VSIX = EXTENSION / "olive-studio.vsix"
+CODE_SERVER = ROOT / ".tools" / "code-server"
 ARTIFACTS = ROOT / "test-artifacts" / "e2e" / "vscode"
+Driver = Callable[[str, list[str], float], tuple[dict[str, Any], str]]  # the run_driver fixture (conftest.py)
 
 CONFIG = """\
 {
@@ -54,21 +52,7 @@ MISSPELLED_LINE, MISSPELLED_COLUMN = next(
 )
 
 
-@pytest.fixture(scope="module")
-def vsix() -> Path:
-    """The .vsix of the extension as it is now (repackaging takes a few seconds)."""
-    if not (CODE_SERVER / "node_modules" / "code-server" / "package.json").exists():
-        reason = f"code-server is not installed in {CODE_SERVER}: run scripts/setup-e2e.sh"
-        if os.environ.get("OLIVE_STUDIO_REQUIRE_E2E") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    subprocess.run(
-        [TOOLS / "bin" / "npm", "run", "--silent", "package"], cwd=EXTENSION, check=True, capture_output=True
-    )
-    return VSIX
-
-
-def test_problems_panel_shows_misspelled_pass_type_on_its_line(vsix: Path, tmp_path: Path) -> None:
+def test_problems_panel_shows_misspelled_pass_type_on_its_line(vsix: Path, run_driver: Driver, tmp_path: Path) -> None:
     workspace = tmp_path / "workspace"
     (workspace / ".vscode").mkdir(parents=True)
     (workspace / ".vscode" / "settings.json").write_text(
@@ -86,16 +70,9 @@ def test_problems_panel_shows_misspelled_pass_type_on_its_line(vsix: Path, tmp_p
         "artifacts": ARTIFACTS,
         "timeout": 90,
     }
-    command = [str(TOOLS / "bin" / "node"), str(ROOT / "tests" / "e2e" / "vscode_problems.mjs")]
-    command += [arg for name, value in options.items() for arg in (f"--{name}", str(value))]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
-        try:
-            stdout, stderr = process.communicate(timeout=300)
-        except subprocess.TimeoutExpired:
-            process.terminate()  # the script then stops code-server and Chromium
-            stdout, stderr = process.communicate()
-    assert stdout, f"no result from the e2e script (timed out?):\n{stderr}"
-    result = json.loads(stdout)
+    result, stderr = run_driver(
+        "vscode_problems.mjs", [arg for name, value in options.items() for arg in (f"--{name}", str(value))], 300
+    )
     report = f"{json.dumps(result, indent=2)}\nartifacts: {ARTIFACTS}\n{stderr[-3000:]}"
 
     lora = [problem for problem in result["problems"] if "LoRA" in problem["text"]]

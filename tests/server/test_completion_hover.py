@@ -95,7 +95,7 @@ async def test_hover_on_a_pass_type_shows_its_doc_and_releases(client: LanguageC
     position = await open_at(client, HEAD + '  "passes": {"lora": {"type": "Lo|RA"}}\n}')
     result = await client.text_document_hover_async(types.HoverParams(types.TextDocumentIdentifier(URI), position))
     assert result is not None and isinstance(result.contents, types.MarkupContent)
-    assert result.contents.value.startswith("**LoRA** (pass)")
+    assert result.contents.value.startswith("**LoRA** (pass): ")
     assert "Releases: 0.4.0 and later" in result.contents.value
 
 
