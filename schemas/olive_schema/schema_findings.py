@@ -20,7 +20,7 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from olive_schema import codes, versions
 from olive_schema.coercion import coercible
-from olive_schema.edits import remove_property, replace_string
+from olive_schema.edits import add_property, remove_property, replace_string
 from olive_schema.findings import Finding, Fix, Severity, format_path
 from olive_schema.jsontree import Document, JsonPath, Node
 from olive_schema.locate import quoted, span
@@ -174,6 +174,9 @@ def _unknown_key_message(key: str, path: JsonPath, in_pass: bool, doc: Document)
             f"Unknown top-level key {quoted(key)}: Olive rejects the config "
             f"(its message misleadingly says `engine.{key}`)."
         )
+    if path[0] == "input_model":
+        return (f"Unknown key {quoted(key)} in {_where(path)}: Olive loads the config but fails when it builds "
+                f"the model (unexpected keyword argument).")
     return f"Unknown key {quoted(key)} in {_where(path)}."
 
 
@@ -199,7 +202,23 @@ def _missing(doc: Document, error: ValidationError, path: JsonPath) -> Iterator[
         if key not in instance and not _half_written(node, key):
             where = "The config" if not path else _where(path)
             start, end = span(doc, path, "key")
-            yield Finding(codes.MISSING_REQUIRED, Severity.ERROR, f"{where} needs {quoted(key)}.", path, start, end)
+            fix = add_property(doc, path, key, _placeholder(error, key))
+            yield Finding(
+                codes.MISSING_REQUIRED,
+                Severity.ERROR,
+                f"{where} needs {quoted(key)}.",
+                path,
+                start,
+                end,
+                (fix,) if fix else (),
+            )
+
+
+def _placeholder(error: ValidationError, key: str) -> str:
+    """A value to start from for a missing key: ``{}`` for objects, ``[]`` for arrays, else ``""``."""
+    schema = error.schema.get("properties", {}).get(key, {}) if isinstance(error.schema, dict) else {}
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    return {"object": "{}", "array": "[]"}.get(str(kind), '""')
 
 
 def _half_written(node: Node | None, key: str) -> bool:
@@ -226,7 +245,10 @@ def _missing_param(doc: Document, path: JsonPath, param: str) -> Finding:
     else:
         owner = _where(path)
     message = f"{owner} needs {quoted(param)} (beside `type` or under `config`)."
-    return Finding(codes.MISSING_REQUIRED, Severity.ERROR, message, path, start, end)
+    node = doc.node_at_path(path)
+    nested = node is not None and node.kind == "object" and node.get("config") is not None
+    fix = add_property(doc, (*path, "config") if nested else path, param)
+    return Finding(codes.MISSING_REQUIRED, Severity.ERROR, message, path, start, end, (fix,) if fix else ())
 
 
 def _bad_enum(doc: Document, error: ValidationError, path: JsonPath) -> Finding:

@@ -260,3 +260,15 @@ def test_a_wrong_value_is_one_finding_even_when_it_breaks_several_keywords() -> 
 def test_missing_required_keys_of_a_typed_section_are_named(section: str, value: Any, missing: str) -> None:
     _, findings = check(config(**{section: value}))
     assert any(f.code == "OS102" and f'"{missing}"' in f.message for f in findings), findings
+
+
+@pytest.mark.parametrize(
+    "pass_entry",
+    [{"type": "LoRA", "r": 8}, {"type": "LoRA", "config": {"r": 8}}, {"type": "LoRA"}],
+)
+def test_a_missing_required_parameter_comes_with_a_fix_that_adds_it(pass_entry: dict[str, Any]) -> None:
+    text, findings = check(config(passes__lora=pass_entry))
+    finding = only(findings, "OS102")
+    fixed = apply(text, finding.fixes[0])
+    assert finding.fixes[0].title == 'Add "train_data_config"'
+    assert [f.code for f in check_text(fixed).findings] == ["OS120"]  # now present; its value is still to choose
