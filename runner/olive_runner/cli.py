@@ -33,6 +33,19 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("--to", metavar="X", dest="to_version", help="target release (default: the newest known)")
     migrate.add_argument("--write", action="store_true", help="write the result back to FILE")
 
+    run = sub.add_parser("run", help="run a workflow config (LoRA/QLoRA -> merge -> ModelBuilder) and evaluate it")
+    run.add_argument("config", metavar="CONFIG", help="the olive-config.json to run (old or current format)")
+    run.add_argument("--output-dir", help="where the final model and run_summary.json go (default: the config's)")
+    run.add_argument("--cache-dir", help="where pass outputs are cached (default: the config's cache_dir)")
+    run.add_argument("--events", metavar="PATH", help="write JSON-lines events to PATH ('-' for stdout)")
+    run.add_argument("--events-fd", type=int, metavar="N", help="write JSON-lines events to file descriptor N")
+    run.add_argument("--no-eval", dest="evaluate", action="store_false", help="skip the accuracy/speed report")
+    run.add_argument("--accelerator", choices=("cpu", "cuda"), default="cpu", help="device for the passes")
+    run.add_argument("--quiet", action="store_true", help="no progress display")
+
+    fetch = sub.add_parser("fetch-default-model", help="materialize SmolLM2-135M-Instruct as a local HF folder")
+    fetch.add_argument("--dest", help="target folder")
+
     sub.add_parser("lsp", help="run the language server on stdin/stdout")
 
     schema = sub.add_parser("schema", help="print or regenerate the JSON Schema of olive-config.json")
@@ -57,6 +70,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         from olive_runner.migrate_command import run_migrate
 
         return run_migrate(args.file, args.to_version, args.write, sys.stdout, sys.stderr)
+    if args.command == "run":
+        from olive_runner.run_command import run_run
+
+        return run_run(
+            args.config,
+            args.output_dir,
+            args.cache_dir,
+            args.events,
+            args.events_fd,
+            args.evaluate,
+            args.accelerator,
+            args.quiet,
+        )
+    if args.command == "fetch-default-model":
+        from olive_runner.default_model_command import run_fetch_default_model
+
+        return run_fetch_default_model(args.dest)
     if args.command == "lsp":
         from olive_lsp.server import serve
 

@@ -1,0 +1,322 @@
+"""Run a workflow config: check it whole first, then each pass in order, reusing the cache.
+
+Pre-flight uses the same checker as the editor: a config with errors stops
+before any model is loaded, and nothing is written.  Old-format configs are
+migrated in memory to the current form, so passes see one shape only.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from olive_schema import versions
+from olive_schema.checker import CheckOptions, check_text
+from olive_schema.config_view import pass_entries
+from olive_schema.findings import Finding, Severity
+from olive_schema.jsontree import LineIndex
+from olive_schema.migrate import MigrationError, migrate_text
+from olive_schema.pass_catalog import resolve_at
+
+from olive_runner import passes
+from olive_runner.cache import PassCache, fingerprint, pass_key
+from olive_runner.events import EventSink
+from olive_runner.passes.base import ModelArtifact, PassContext, PassError
+
+DEFAULT_CACHE = ".olive-cache"
+DEFAULT_OUTPUT = "output"
+
+
+class ConfigRefused(Exception):
+    """The config cannot run; ``problems`` are FILE:LINE:COL lines that say why."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    config: Path
+    output_dir: Path | None = None
+    cache_dir: Path | None = None
+    evaluate: bool = True
+    accelerator: str = "cpu"
+
+
+@dataclass(frozen=True)
+class PlannedPass:
+    name: str
+    type: str
+    params: dict[str, Any]
+
+
+@dataclass
+class Plan:
+    config: dict[str, Any]
+    config_dir: Path
+    olive_version: str
+    input: ModelArtifact
+    data_configs: dict[str, dict[str, Any]]
+    passes: list[PlannedPass]
+    output_dir: Path
+    cache_dir: Path
+    migrated: list[str] = field(default_factory=list)
+
+
+def plan(options: RunOptions) -> Plan:
+    """Everything the run needs, checked; raises ConfigRefused before anything is loaded or written."""
+    path = options.config
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ConfigRefused([f"{path}: error: cannot read the config: {exc.strerror or exc}"]) from exc
+    newest = versions.newest()
+    base_dir = path.resolve().parent
+    original = check_text(text, CheckOptions(olive_version=newest, base_dir=base_dir))
+    try:
+        migration = migrate_text(text, newest)
+    except MigrationError:
+        raise ConfigRefused(_problems(path, text, original.findings)) from None
+    migrated = check_text(migration.text, CheckOptions(olive_version=newest, base_dir=base_dir))
+    if migrated.has_errors:
+        shown = original.findings if original.has_errors else migrated.findings
+        raise ConfigRefused(_problems(path, text if original.has_errors else migration.text, shown))
+    config = json.loads(migration.text)
+    return Plan(
+        config=config,
+        config_dir=base_dir,
+        olive_version=newest,
+        input=_input_model(config, base_dir),
+        data_configs={d["name"]: d for d in config.get("data_configs") or [] if isinstance(d, dict)},
+        passes=_passes(config, newest),
+        output_dir=options.output_dir or base_dir / str(_engine_value(config, "output_dir") or DEFAULT_OUTPUT),
+        cache_dir=options.cache_dir or base_dir / str(_cache_dir(config)),
+        migrated=migration.steps,
+    )
+
+
+def _problems(path: Path, text: str, findings: list[Finding]) -> list[str]:
+    index = LineIndex(text)
+    lines = []
+    for finding in findings:
+        if finding.severity is Severity.ERROR:
+            line, col = index.position(finding.start)
+            lines.append(f"{path}:{line + 1}:{col + 1}: error {finding.code} {finding.message}")
+    return lines
+
+
+def _engine_value(config: dict[str, Any], key: str) -> Any:
+    engine = config.get("engine")
+    if isinstance(engine, dict) and key in engine:
+        return engine[key]
+    return config.get(key)
+
+
+def _cache_dir(config: dict[str, Any]) -> str:
+    value = _engine_value(config, "cache_dir")
+    if isinstance(value, list) and value:
+        value = value[0]
+    return str(value) if isinstance(value, str) and value else DEFAULT_CACHE
+
+
+def _input_model(config: dict[str, Any], base_dir: Path) -> ModelArtifact:
+    model = config.get("input_model") or {}
+    params = {**{k: v for k, v in model.items() if k not in ("type", "config")}, **(model.get("config") or {})}
+    if str(model.get("type", "")).lower() != "hfmodel":
+        raise ConfigRefused(
+            [f"input_model: the runner starts from Hugging Face models (HfModel), not {model.get('type')!r}."]
+        )
+    model_path = str(params.get("model_path", ""))
+    local = base_dir / model_path
+    load_kwargs = dict(params.get("load_kwargs") or {})
+    return ModelArtifact(
+        kind="hf",
+        path=local if local.exists() else Path(model_path),
+        trust_remote_code=bool(load_kwargs.pop("trust_remote_code", False)),
+        load_kwargs=load_kwargs,
+    )
+
+
+def _passes(config: dict[str, Any], version: str) -> list[PlannedPass]:
+    planned = []
+    unsupported = []
+    for entry in pass_entries(config):
+        canonical = resolve_at(entry.type_name or "", version) or str(entry.type_name)
+        if canonical not in passes.MODULES:
+            unsupported.append(f"passes.{entry.name}: {canonical}")
+            continue
+        flat = {k: v for k, v in entry.body.items() if k not in ("type", "config", "host", "evaluator")}
+        params = {**flat, **(entry.body.get("config") or {})}  # Olive lets the nested value win
+        planned.append(PlannedPass(entry.name, canonical, params))
+    if unsupported:
+        can = ", ".join(passes.runnable())
+        raise ConfigRefused([f"the runner cannot execute {u}; it runs {can}." for u in unsupported])
+    return planned
+
+
+def execute(run: Plan, sink: EventSink, options: RunOptions) -> dict[str, Any]:
+    """Run the passes in order; return the run summary (also written to the output folder)."""
+    started = time.time()
+    cache = PassCache(run.cache_dir)
+    sink.emit(
+        "run_start",
+        config=str(options.config),
+        olive_version=run.olive_version,
+        passes=[{"name": p.name, "type": p.type} for p in run.passes],
+        output_dir=str(run.output_dir),
+        cache_dir=str(run.cache_dir),
+        migrated=run.migrated,
+    )
+    artifact, input_key = run.input, _model_key(run.input)
+    records: list[dict[str, Any]] = []
+    stages = {"input": run.input}
+    for index, planned in enumerate(run.passes):
+        key = pass_key(planned.type, planned.params, input_key, _data_keys(planned.params, run))
+        sink.emit("pass_start", pass_name=planned.name, pass_type=planned.type, index=index, total=len(run.passes))
+        begin = time.time()
+        cached = cache.done(key)
+        status = "cached" if cached is not None else "done"
+        try:
+            artifact = cached or _run_pass(planned, artifact, key, cache, run, sink, options)
+        except Exception as exc:
+            message = str(exc) if isinstance(exc, PassError | ConfigRefused) else f"{type(exc).__name__}: {exc}"
+            sink.emit("error", pass_name=planned.name, message=message)
+            sink.emit("pass_end", pass_name=planned.name, status="failed", duration_s=round(time.time() - begin, 2))
+            return _finish(run, sink, records, started, "failed", None, {}, message)
+        duration = round(time.time() - begin, 2)
+        sink.emit("pass_end", pass_name=planned.name, status=status, duration_s=duration, artifact=str(artifact.path))
+        records.append(
+            {
+                "name": planned.name,
+                "type": planned.type,
+                "status": status,
+                "duration_s": duration,
+                "key": key,
+                "artifact": _artifact_record(artifact),
+            }
+        )
+        stages[planned.name] = artifact
+        input_key = key
+    final = _publish(artifact, run.output_dir, sink)
+    metrics = _evaluate(run, stages, sink) if options.evaluate else {}
+    return _finish(run, sink, records, started, "completed", final, metrics, None)
+
+
+def _run_pass(
+    planned: PlannedPass,
+    artifact: ModelArtifact,
+    key: str,
+    cache: PassCache,
+    run: Plan,
+    sink: EventSink,
+    options: RunOptions,
+) -> ModelArtifact:
+    workspace = cache.workspace(key)
+    context = PassContext(
+        name=planned.name,
+        type=planned.type,
+        params=planned.params,
+        input=artifact,
+        output_dir=workspace,
+        checkpoint_dir=cache.checkpoints(key),
+        config_dir=run.config_dir,
+        data_configs=run.data_configs,
+        events=sink,
+        accelerator=options.accelerator,
+    )
+    produced = passes.load(planned.type)(context)
+    return cache.commit(key, workspace, produced)
+
+
+def _model_key(artifact: ModelArtifact) -> str:
+    return fingerprint(artifact.path) if artifact.path.exists() else f"id:{artifact.path}"
+
+
+def _data_keys(params: dict[str, Any], run: Plan) -> dict[str, str]:
+    """Fingerprints of the local files behind every data config the pass names."""
+    keys = {}
+    for param, value in params.items():
+        if param.endswith("data_config") and isinstance(value, str) and value in run.data_configs:
+            load = run.data_configs[value].get("load_dataset_config") or {}
+            files = (load.get("params") or load).get("data_files")
+            paths = files if isinstance(files, list) else [files] if isinstance(files, str) else []
+            keys[value] = ",".join(fingerprint(run.config_dir / p) for p in paths if (run.config_dir / p).exists())
+            keys[value] += json.dumps(run.data_configs[value], sort_keys=True)
+    return keys
+
+
+def _artifact_record(artifact: ModelArtifact) -> dict[str, Any]:
+    return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(artifact).items()}
+
+
+def _publish(artifact: ModelArtifact, output_dir: Path, sink: EventSink) -> ModelArtifact:
+    """Copy the final model into ``<output_dir>/model`` (and its adapter into ``adapter``)."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    target = output_dir / "model"
+    if artifact.path.is_dir():
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(artifact.path, target, ignore=shutil.ignore_patterns("artifact.json", "adapter"))
+    adapter = None
+    if artifact.adapter_path is not None:
+        adapter = output_dir / "adapter"
+        shutil.rmtree(adapter, ignore_errors=True)
+        shutil.copytree(artifact.adapter_path, adapter)
+    published = ModelArtifact(
+        artifact.kind,
+        target if artifact.path.is_dir() else artifact.path,
+        adapter,
+        artifact.trust_remote_code,
+        artifact.load_kwargs,
+        artifact.quantized,
+    )
+    sink.emit(
+        "artifact", role="output_model", kind=published.kind, path=str(published.path), size_bytes=_size(published.path)
+    )
+    return published
+
+
+def _size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.is_dir() else path.stat().st_size
+
+
+def _evaluate(run: Plan, stages: dict[str, ModelArtifact], sink: EventSink) -> dict[str, Any]:
+    from olive_runner.report import evaluate_stages
+
+    try:
+        return evaluate_stages(run, stages, sink)
+    except Exception as exc:  # evaluation is a report: its failure must not lose the run
+        sink.emit("log", level="warning", message=f"evaluation skipped: {type(exc).__name__}: {exc}")
+        return {}
+
+
+def _finish(
+    run: Plan,
+    sink: EventSink,
+    records: list[dict[str, Any]],
+    started: float,
+    status: str,
+    final: ModelArtifact | None,
+    metrics: dict[str, Any],
+    error: str | None,
+) -> dict[str, Any]:
+    summary = {
+        "status": status,
+        "olive_version": run.olive_version,
+        "passes": records,
+        "output_model": _artifact_record(final) if final else None,
+        "metrics": metrics,
+        "error": error,
+        "started": started,
+        "duration_s": round(time.time() - started, 2),
+        "migrated": run.migrated,
+    }
+    run.output_dir.mkdir(parents=True, exist_ok=True)
+    summary_path = run.output_dir / "run_summary.json"
+    summary_path.write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
+    sink.emit("run_end", status=status, duration_s=summary["duration_s"], summary=str(summary_path), error=error)
+    return summary

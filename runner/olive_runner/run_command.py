@@ -1,0 +1,69 @@
+"""``olive-studio run CONFIG``: run a workflow, show its progress, write its events.
+
+Exit status: 0 the run completed, 1 a pass failed, 2 the config cannot run
+(nothing was loaded or written; the findings say why).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import IO, Any
+
+from olive_runner.display import ProgressDisplay
+from olive_runner.engine import ConfigRefused, RunOptions, execute, plan
+from olive_runner.events import EventSink
+
+EXIT_OK, EXIT_FAILED, EXIT_REFUSED = 0, 1, 2
+
+
+def run_run(
+    config: str,
+    output_dir: str | None = None,
+    cache_dir: str | None = None,
+    events: str | None = None,
+    events_fd: int | None = None,
+    evaluate: bool = True,
+    accelerator: str = "cpu",
+    quiet: bool = False,
+) -> int:
+    options = RunOptions(
+        config=Path(config),
+        output_dir=Path(output_dir).resolve() if output_dir else None,
+        cache_dir=Path(cache_dir).resolve() if cache_dir else None,
+        evaluate=evaluate,
+        accelerator=accelerator,
+    )
+    stream = _event_stream(events, events_fd)
+    human = sys.stderr if stream is sys.stdout else sys.stdout
+    sink = EventSink(stream, run_id=os.urandom(4).hex())
+    try:
+        run = plan(options)
+    except ConfigRefused as refused:
+        sink.emit("run_end", status="refused", problems=refused.problems)
+        for problem in refused.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_REFUSED
+    display = None if quiet else ProgressDisplay(human)
+    if display is not None:
+        sink.listeners.append(display.on_event)
+    try:
+        summary = execute(run, sink, options)
+    finally:
+        if display is not None:
+            display.close()
+        if stream not in (None, sys.stdout):
+            stream.close()
+    return EXIT_OK if summary["status"] == "completed" else EXIT_FAILED
+
+
+def _event_stream(path: str | None, fd: int | None) -> IO[str] | Any:
+    if fd is not None:
+        return os.fdopen(fd, "w", buffering=1)
+    if path == "-":
+        return sys.stdout
+    if path:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return open(path, "w", encoding="utf-8", buffering=1)
+    return None
