@@ -5,7 +5,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-bash scripts/setup.sh server,dev
+bash scripts/setup-runner.sh
 bash scripts/setup-e2e.sh
 
 echo "==> ruff"

@@ -27,8 +27,14 @@ class EventSink:
         self.listeners: list[Listener] = []
         self._lock = threading.Lock()
 
-    def emit(self, kind: str, **fields: Any) -> dict[str, Any]:
-        event = {"v": EVENTS_VERSION, "type": kind, "time": round(time.time(), 3), "run_id": self.run_id, **fields}
+    def emit(self, event_type: str, /, **fields: Any) -> dict[str, Any]:
+        event = {
+            "v": EVENTS_VERSION,
+            "type": event_type,
+            "time": round(time.time(), 3),
+            "run_id": self.run_id,
+            **fields,
+        }
         with self._lock:
             if self.stream is not None:
                 self.stream.write(json.dumps(event, default=str) + "\n")

@@ -24,7 +24,7 @@ SPEED_PROMPTS = 4
 
 
 def evaluate_stages(run: Plan, stages: dict[str, ModelArtifact], sink: EventSink) -> dict[str, Any]:
-    from olive_runner import data, evaluate
+    from olive_runner import evaluate
 
     setup = _eval_setup(run)
     if setup is None:
@@ -37,10 +37,8 @@ def evaluate_stages(run: Plan, stages: dict[str, ModelArtifact], sink: EventSink
             accuracy = evaluate.classification_accuracy(artifact, rows, template, label)
             values["accuracy"] = accuracy["accuracy"]
             values["eval_rows"] = accuracy["total"]
-            prompts = [
-                data.render_texts([r], {"text_template": template.split("{" + label + "}")[0]})[0]
-                for r in rows[:SPEED_PROMPTS]
-            ]
+            prefix = evaluate.prompt_template(template, label)
+            prompts = [evaluate.fill_prompt(prefix, row) for row in rows[:SPEED_PROMPTS]]
             values.update({f"gen_{k}": v for k, v in evaluate.generation_speed(artifact, prompts).items()})
         metrics[stage] = values
         sink.emit("metrics", stage=stage, kind=artifact.kind, **values)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import IO, Any
 
@@ -35,6 +36,7 @@ def run_run(
         evaluate=evaluate,
         accelerator=accelerator,
     )
+    _quiet_libraries()
     stream = _event_stream(events, events_fd)
     human = sys.stderr if stream is sys.stdout else sys.stdout
     sink = EventSink(stream, run_id=os.urandom(4).hex())
@@ -56,6 +58,16 @@ def run_run(
         if stream not in (None, sys.stdout):
             stream.close()
     return EXIT_OK if summary["status"] == "completed" else EXIT_FAILED
+
+
+def _quiet_libraries() -> None:
+    """The ML libraries' own progress bars and advisories would drown the run's display; events say what matters."""
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("HF_DATASETS_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    warnings.filterwarnings("ignore", category=UserWarning, module="torch")
 
 
 def _event_stream(path: str | None, fd: int | None) -> IO[str] | Any:
