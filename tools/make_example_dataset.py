@@ -16,15 +16,34 @@ from pathlib import Path
 FOLDER = Path(__file__).resolve().parents[1] / "examples" / "phrase-classification" / "data"
 PEOPLE = ["My neighbour", "The old captain", "Our teacher", "My little brother", "The night nurse", "Grandpa"]
 SITUATIONS = {
-    "sad": ["lost the photos of his wedding", "sat alone at the empty station", "read the last letter again",
-            "watched the shop close for good", "buried the family dog this morning"],
-    "joy": ["won the garden contest at last", "danced all night at the reunion", "held the newborn for the first time",
-            "finally got the dream job", "laughed until tears came at the picnic"],
-    "fear": ["heard footsteps in the locked attic", "saw the river rising over the road", "felt the ladder start to slip",
-             "found the front door wide open at midnight", "smelled smoke in the dark hallway"],
-    "surprise": ["found a winning ticket in an old coat", "met a twin he never knew he had",
-                 "opened the door to a marching band", "got a letter written forty years ago",
-                 "saw snow falling in the middle of summer"],
+    "sad": [
+        "lost the photos of his wedding",
+        "sat alone at the empty station",
+        "read the last letter again",
+        "watched the shop close for good",
+        "buried the family dog this morning",
+    ],
+    "joy": [
+        "won the garden contest at last",
+        "danced all night at the reunion",
+        "held the newborn for the first time",
+        "finally got the dream job",
+        "laughed until tears came at the picnic",
+    ],
+    "fear": [
+        "heard footsteps in the locked attic",
+        "saw the river rising over the road",
+        "felt the ladder start to slip",
+        "found the front door wide open at midnight",
+        "smelled smoke in the dark hallway",
+    ],
+    "surprise": [
+        "found a winning ticket in an old coat",
+        "met a twin he never knew he had",
+        "opened the door to a marching band",
+        "got a letter written forty years ago",
+        "saw snow falling in the middle of summer",
+    ],
 }
 
 
@@ -32,8 +51,11 @@ def groups() -> list[list[dict[str, str]]]:
     """Rows grouped by situation, in a fixed shuffled order."""
     written = [json.loads(line) for line in (FOLDER / "phrases.jsonl").read_text(encoding="utf-8").splitlines()]
     by_situation = [[row] for row in written]
-    by_situation += [[{"phrase": f"{who} {what}.", "tone": tone} for who in PEOPLE]
-                     for tone, whats in SITUATIONS.items() for what in whats]
+    by_situation += [
+        [{"phrase": f"{who} {what}.", "tone": tone} for who in PEOPLE]
+        for tone, whats in SITUATIONS.items()
+        for what in whats
+    ]
     random.Random(7).shuffle(by_situation)
     return by_situation
 
