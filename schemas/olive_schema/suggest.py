@@ -16,8 +16,3 @@ def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | 
     match = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=cutoff)
     return by_lower[match[0]] if match else None
 
-
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """`` Did you mean "x"?`` or an empty string."""
-    guess = closest(word, candidates)
-    return f' Did you mean "{guess}"?' if guess is not None and guess != word else ""
