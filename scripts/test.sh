@@ -15,7 +15,7 @@ echo "==> mypy"
 echo "==> schema file up to date"
 .venv/bin/olive-studio schema | diff -q - schemas/olive_schema/olive-config.schema.json \
     || { echo "schemas/olive_schema/olive-config.schema.json is stale: run olive-studio schema --write"; exit 1; }
-echo "==> extension type check"
-(cd extension && PATH="$ROOT/.tools/bin:$PATH" npm run --silent typecheck)
+echo "==> extension: type check and unit tests (the results panel)"
+(cd extension && PATH="$ROOT/.tools/bin:$PATH" npm run --silent typecheck && PATH="$ROOT/.tools/bin:$PATH" npm test)
 echo "==> pytest"
 .venv/bin/python -m pytest "$@"

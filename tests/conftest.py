@@ -1,4 +1,4 @@
-"""Shared test helpers: where the repo, the shared material and the examples are."""
+"""Shared test helpers: where the repo, the shared material and the examples are; the tiny test model."""
 
 from __future__ import annotations
 
@@ -17,3 +17,16 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is not present (../shared is only beside the workplace checkout)")
     return path
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A random-initialised tiny Phi-3 and its tokenizer, built once per session (a few seconds).
+
+    Shared by the runner's tests and the editor's end-to-end run; skips where the ML stack is missing.
+    """
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    from olive_runner.models import build_tiny_phi3
+
+    return build_tiny_phi3(tmp_path_factory.mktemp("tiny-phi3") / "model", seed=0)

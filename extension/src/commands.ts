@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { mayBeOliveConfig } from './detect';
 import { log } from './log';
+import { prepareRun, RUN_COMMAND } from './runs';
 import { OliveServer } from './server';
 
 /** Set while the active editor holds what looks like an Olive config; the palette commands show only then. */
@@ -25,6 +26,11 @@ export function registerActiveDocumentCommands(server: OliveServer): vscode.Disp
                 return;
             }
             try {
+                const refused = serverCommand === RUN_COMMAND ? await prepareRun(target.toString()) : undefined;
+                if (refused !== undefined) {
+                    log.info(`${serverCommand} ${target.toString()}: not started (${refused})`);
+                    return;
+                }
                 const result = await server.executeCommand(serverCommand, [target.toString()]);
                 log.info(`${serverCommand} ${target.toString()}: ${JSON.stringify(result) ?? 'no result'}`);
             } catch (error) {

@@ -4,6 +4,7 @@ import { ExecuteCommandRequest, LanguageClient } from 'vscode-languageclient/nod
 import { documentSelector } from './detect';
 import { findInterpreter, Interpreter } from './interpreter';
 import { log } from './log';
+import { prepareRun, RUN_COMMAND, RUN_EVENT } from './runs';
 import { openInterpreterPathSetting, SECTION, serverSettings } from './settings';
 
 const SERVER_MODULE = 'olive_lsp';
@@ -14,6 +15,8 @@ export class OliveServer {
     private queue: Promise<void> = Promise.resolve();
     /** Whether the server was asked for, so that a settings change (re)starts it only then. */
     wanted = false;
+    /** Receives each `oliveStudio/runEvent` notification (the relayed events of runs). */
+    onRunEvent: (params: unknown) => void = () => undefined;
 
     start(): Promise<void> {
         this.wanted = true;
@@ -74,10 +77,24 @@ export class OliveServer {
                 outputChannel: log,
                 // The settings at start; afterwards each change of the section is sent as
                 // workspace/didChangeConfiguration {settings: {oliveStudio: {...}}} and applies without a restart.
-                initializationOptions: () => serverSettings(),
+                // runsAllowed and runPanel are facts about this client, read once: granting trust restarts the server.
+                initializationOptions: () => ({ ...serverSettings(), runsAllowed: vscode.workspace.isTrusted, runPanel: true }),
                 synchronize: { configurationSection: SECTION },
+                middleware: {
+                    // The code lens calls the server's command directly: check trust and save the file first.
+                    executeCommand: async (command, args, next) => {
+                        if (command === RUN_COMMAND && typeof args[0] === 'string') {
+                            const refused = await prepareRun(args[0]);
+                            if (refused !== undefined) {
+                                return { ok: false, reason: refused };
+                            }
+                        }
+                        return next(command, args);
+                    },
+                },
             },
         );
+        client.onNotification(RUN_EVENT, (params: unknown) => this.onRunEvent(params));
         this.client = client;
         try {
             await client.start();

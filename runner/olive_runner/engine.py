@@ -22,13 +22,10 @@ from olive_schema.jsontree import LineIndex
 from olive_schema.migrate import MigrationError, migrate_text
 from olive_schema.pass_catalog import resolve_at
 
-from olive_runner import passes
+from olive_runner import locations, passes
 from olive_runner.cache import PassCache, fingerprint, pass_key
 from olive_runner.events import EventSink
 from olive_runner.passes.base import ModelArtifact, PassContext, PassError
-
-DEFAULT_CACHE = ".olive-cache"
-DEFAULT_OUTPUT = "output"
 
 
 class ConfigRefused(Exception):
@@ -66,6 +63,7 @@ class Plan:
     output_dir: Path
     cache_dir: Path
     migrated: list[str] = field(default_factory=list)
+    config_path: Path | None = None
 
 
 def plan(options: RunOptions) -> Plan:
@@ -94,9 +92,10 @@ def plan(options: RunOptions) -> Plan:
         input=_input_model(config, base_dir),
         data_configs={d["name"]: d for d in config.get("data_configs") or [] if isinstance(d, dict)},
         passes=_passes(config, newest),
-        output_dir=options.output_dir or base_dir / str(_engine_value(config, "output_dir") or DEFAULT_OUTPUT),
-        cache_dir=options.cache_dir or base_dir / str(_cache_dir(config)),
+        output_dir=options.output_dir or locations.output_dir(config, base_dir),
+        cache_dir=options.cache_dir or locations.cache_dir(config, base_dir),
         migrated=migration.steps,
+        config_path=path.resolve(),
     )
 
 
@@ -108,20 +107,6 @@ def _problems(path: Path, text: str, findings: list[Finding]) -> list[str]:
             line, col = index.position(finding.start)
             lines.append(f"{path}:{line + 1}:{col + 1}: error {finding.code} {finding.message}")
     return lines
-
-
-def _engine_value(config: dict[str, Any], key: str) -> Any:
-    engine = config.get("engine")
-    if isinstance(engine, dict) and key in engine:
-        return engine[key]
-    return config.get(key)
-
-
-def _cache_dir(config: dict[str, Any]) -> str:
-    value = _engine_value(config, "cache_dir")
-    if isinstance(value, list) and value:
-        value = value[0]
-    return str(value) if isinstance(value, str) and value else DEFAULT_CACHE
 
 
 def _input_model(config: dict[str, Any], base_dir: Path) -> ModelArtifact:
@@ -159,10 +144,20 @@ def _passes(config: dict[str, Any], version: str) -> list[PlannedPass]:
     return planned
 
 
+CANCELLED = "cancelled by the user"
+
+
+class _PassFailed(Exception):
+    """A pass failed; its error and pass_end events are already out."""
+
+
 def execute(run: Plan, sink: EventSink, options: RunOptions) -> dict[str, Any]:
-    """Run the passes in order; return the run summary (also written to the output folder)."""
+    """Run the passes in order; return the run summary (also written to the output folder).
+
+    A KeyboardInterrupt (Ctrl+C, or SIGTERM from the editor's Cancel) ends the run as ``cancelled``:
+    finished passes stay in the cache, the summary says where it stopped.
+    """
     started = time.time()
-    cache = PassCache(run.cache_dir)
     sink.emit(
         "run_start",
         config=str(options.config),
@@ -172,8 +167,24 @@ def execute(run: Plan, sink: EventSink, options: RunOptions) -> dict[str, Any]:
         cache_dir=str(run.cache_dir),
         migrated=run.migrated,
     )
-    artifact, input_key = run.input, _model_key(run.input)
     records: list[dict[str, Any]] = []
+    try:
+        stages = _run_passes(run, sink, options, records)
+        final = _publish(stages[run.passes[-1].name] if run.passes else run.input, run.output_dir, sink)
+        metrics = _evaluate(run, stages, sink) if options.evaluate else {}
+    except _PassFailed as failed:
+        return _finish(run, sink, records, started, "failed", None, {}, str(failed))
+    except KeyboardInterrupt:
+        return _finish(run, sink, records, started, "cancelled", None, {}, CANCELLED)
+    return _finish(run, sink, records, started, "completed", final, metrics, None)
+
+
+def _run_passes(
+    run: Plan, sink: EventSink, options: RunOptions, records: list[dict[str, Any]]
+) -> dict[str, ModelArtifact]:
+    """Each pass in order, from the cache when its key is there; the model after each stage, by pass name."""
+    cache = PassCache(run.cache_dir)
+    artifact, input_key = run.input, _model_key(run.input)
     stages = {"input": run.input}
     for index, planned in enumerate(run.passes):
         key = pass_key(planned.type, planned.params, input_key, _data_keys(planned.params, run))
@@ -183,11 +194,14 @@ def execute(run: Plan, sink: EventSink, options: RunOptions) -> dict[str, Any]:
         status = "cached" if cached is not None else "done"
         try:
             artifact = cached or _run_pass(planned, artifact, key, cache, run, sink, options)
+        except KeyboardInterrupt:
+            sink.emit("pass_end", pass_name=planned.name, status="cancelled", duration_s=round(time.time() - begin, 2))
+            raise
         except Exception as exc:
             message = str(exc) if isinstance(exc, PassError | ConfigRefused) else f"{type(exc).__name__}: {exc}"
             sink.emit("error", pass_name=planned.name, message=message)
             sink.emit("pass_end", pass_name=planned.name, status="failed", duration_s=round(time.time() - begin, 2))
-            return _finish(run, sink, records, started, "failed", None, {}, message)
+            raise _PassFailed(message) from exc
         duration = round(time.time() - begin, 2)
         sink.emit("pass_end", pass_name=planned.name, status=status, duration_s=duration, artifact=str(artifact.path))
         records.append(
@@ -202,9 +216,7 @@ def execute(run: Plan, sink: EventSink, options: RunOptions) -> dict[str, Any]:
         )
         stages[planned.name] = artifact
         input_key = key
-    final = _publish(artifact, run.output_dir, sink)
-    metrics = _evaluate(run, stages, sink) if options.evaluate else {}
-    return _finish(run, sink, records, started, "completed", final, metrics, None)
+    return stages
 
 
 def _run_pass(
@@ -305,6 +317,8 @@ def _finish(
     error: str | None,
 ) -> dict[str, Any]:
     summary = {
+        "run_id": sink.run_id,
+        "config": str(run.config_path or ""),
         "status": status,
         "olive_version": run.olive_version,
         "passes": records,
@@ -317,6 +331,10 @@ def _finish(
     }
     run.output_dir.mkdir(parents=True, exist_ok=True)
     summary_path = run.output_dir / "run_summary.json"
-    summary_path.write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
+    text = json.dumps(summary, indent=2, default=str)
+    summary_path.write_text(text, encoding="utf-8")
+    history = locations.history_path(run.output_dir, started, sink.run_id)
+    history.parent.mkdir(parents=True, exist_ok=True)
+    history.write_text(text, encoding="utf-8")
     sink.emit("run_end", status=status, duration_s=summary["duration_s"], summary=str(summary_path), error=error)
     return summary

@@ -8,6 +8,14 @@ conversion and the ONNX Runtime GenAI model after it are compared on the same pr
   Hugging Face tokenizer adds, so it is prepended when the HF tokenizer would add one; otherwise the ONNX model
   sees a different prompt from the one it was fine-tuned on.
 
+``add_bos`` makes the BOS rule explicit for both kinds alike: the runner's training data puts the tokenizer's
+BOS id in front of every example (``add_special_tokens``, Olive's default) even when the tokenizer itself adds
+none (SmolLM2's), so the report asks for the prompt exactly as training showed it; ``None`` keeps what the
+Hugging Face tokenizer does.
+
+One load serves accuracy and speed (``evaluate_classification``): loading a 135M model and its tokenizer costs
+seconds per stage, and both measurements want the same runner anyway.
+
 Heavy libraries are imported inside functions so that importing the runner stays cheap.
 """
 
@@ -45,6 +53,18 @@ class _Runner(Protocol):
     def generate(self, prompt: str, max_new_tokens: int, exact_length: bool = False) -> Generation: ...
 
 
+def with_bos(ids: list[int], bos: int | None, add_bos: bool | None) -> list[int]:
+    """``ids`` with the BOS token first (``add_bos`` true), without it (false), or as they are (``None``)."""
+    if add_bos is None or bos is None:
+        return ids
+    has_bos = ids[:1] == [bos]
+    if add_bos and not has_bos:
+        return [bos, *ids]
+    if not add_bos and has_bos:
+        return ids[1:]
+    return ids
+
+
 # ---------------------------------------------------------------------------------------------- public API
 
 
@@ -55,6 +75,7 @@ def classification_accuracy(
     label_col: str,
     labels: Sequence[str] | None = None,
     max_new_tokens: int = 8,
+    add_bos: bool | None = None,
 ) -> dict[str, Any]:
     """Greedy-generate after the template's text up to the label and compare the answer to the label.
 
@@ -62,8 +83,19 @@ def classification_accuracy(
     filled from each row. The answer is the first non-empty generated line: the known label it starts with
     when ``labels`` are given (so multi-word labels work), else its first word; compared case-insensitively.
     """
+    return accuracy_with(load_runner(model, add_bos), rows, template, label_col, labels, max_new_tokens)
+
+
+def accuracy_with(
+    runner: _Runner,
+    rows: Sequence[Mapping[str, Any]],
+    template: str,
+    label_col: str,
+    labels: Sequence[str] | None = None,
+    max_new_tokens: int = 8,
+) -> dict[str, Any]:
+    """``classification_accuracy`` on an already loaded runner."""
     prefix = prompt_template(template, label_col)
-    runner = load_runner(model)
     correct = 0
     examples: list[dict[str, str]] = []
     for row in rows:
@@ -77,7 +109,32 @@ def classification_accuracy(
     return {"accuracy": correct / total if total else 0.0, "correct": correct, "total": total, "examples": examples}
 
 
-def generation_speed(model: ModelArtifact, prompts: Sequence[str], max_new_tokens: int = 32) -> dict[str, Any]:
+def evaluate_classification(
+    model: ModelArtifact,
+    rows: Sequence[Mapping[str, Any]],
+    template: str,
+    label_col: str,
+    speed_prompts: int = 4,
+    add_bos: bool | None = None,
+) -> dict[str, Any]:
+    """Accuracy on ``rows`` and generation speed on the first ``speed_prompts`` of their prompts, from one load.
+
+    Returns ``{"accuracy": classification_accuracy's dict, "speed": generation_speed's dict}``; the speed's
+    ``load_s`` is the one load both share.
+    """
+    started = time.perf_counter()
+    runner = load_runner(model, add_bos)
+    load_s = time.perf_counter() - started
+    accuracy = accuracy_with(runner, rows, template, label_col)
+    prefix = prompt_template(template, label_col)
+    prompts = [fill_prompt(prefix, row) for row in rows[:speed_prompts]]
+    speed = {"kind": model.kind, **speed_with(runner, prompts), "load_s": load_s} if prompts else {}
+    return {"accuracy": accuracy, "speed": speed}
+
+
+def generation_speed(
+    model: ModelArtifact, prompts: Sequence[str], max_new_tokens: int = 32, add_bos: bool | None = None
+) -> dict[str, Any]:
     """Tokens per second (generated tokens / wall time, prompt processing included), greedy, batch 1.
 
     Every prompt generates exactly ``max_new_tokens`` (end-of-sequence is suppressed) so that models that stop
@@ -87,8 +144,13 @@ def generation_speed(model: ModelArtifact, prompts: Sequence[str], max_new_token
     if not prompts:
         raise ValueError("generation_speed needs at least one prompt")
     started = time.perf_counter()
-    runner = load_runner(model)
+    runner = load_runner(model, add_bos)
     load_s = time.perf_counter() - started
+    return {"kind": model.kind, **speed_with(runner, prompts, max_new_tokens), "load_s": load_s}
+
+
+def speed_with(runner: _Runner, prompts: Sequence[str], max_new_tokens: int = 32) -> dict[str, Any]:
+    """``generation_speed`` on an already loaded runner (without ``kind`` and ``load_s``)."""
     runner.generate(prompts[0], WARMUP_TOKENS)
     tokens, wall = 0, 0.0
     first: list[float] = []
@@ -101,7 +163,6 @@ def generation_speed(model: ModelArtifact, prompts: Sequence[str], max_new_token
             first.append(result.token_times[0] - result.start)
             gaps.extend(b - a for a, b in zip(result.token_times, result.token_times[1:], strict=False))
     return {
-        "kind": model.kind,
         "tokens_per_s": tokens / wall if wall > 0 else 0.0,
         "generated_tokens": tokens,
         "wall_s": wall,
@@ -109,7 +170,6 @@ def generation_speed(model: ModelArtifact, prompts: Sequence[str], max_new_token
         "time_to_first_token_ms_p50": 1000 * statistics.median(first) if first else None,
         "prompts": len(prompts),
         "max_new_tokens": max_new_tokens,
-        "load_s": load_s,
     }
 
 
@@ -121,9 +181,11 @@ def model_size_bytes(path: Path | str) -> int:
     return sum(item.stat().st_size for item in root.rglob("*") if item.is_file())
 
 
-def greedy_tokens(model: ModelArtifact, prompt: str, max_new_tokens: int = 16) -> list[int]:
+def greedy_tokens(
+    model: ModelArtifact, prompt: str, max_new_tokens: int = 16, add_bos: bool | None = None
+) -> list[int]:
     """The greedy continuation's token ids: lets a test or a report compare PyTorch and ONNX outputs."""
-    return load_runner(model).generate(prompt, max_new_tokens).tokens
+    return load_runner(model, add_bos).generate(prompt, max_new_tokens).tokens
 
 
 # ---------------------------------------------------------------------------------------------- prompts
@@ -159,12 +221,12 @@ def extract_label(text: str, labels: Sequence[str] | None = None) -> str:
 # ---------------------------------------------------------------------------------------------- runners
 
 
-def load_runner(model: ModelArtifact) -> _Runner:
-    """A greedy generator for the artifact's kind."""
+def load_runner(model: ModelArtifact, add_bos: bool | None = None) -> _Runner:
+    """A greedy generator for the artifact's kind; ``add_bos`` as in :func:`with_bos`."""
     if model.kind == "hf":
-        return _HfRunner(model)
+        return _HfRunner(model, add_bos)
     if model.kind == "onnx":
-        return _OnnxRunner(Path(model.path))
+        return _OnnxRunner(Path(model.path), add_bos)
     raise ValueError(f"cannot evaluate a model of kind {model.kind!r}")
 
 
@@ -187,7 +249,7 @@ class _Clock:
 class _HfRunner:
     """transformers on CPU in fp32: the reference the ONNX model is compared against."""
 
-    def __init__(self, artifact: ModelArtifact) -> None:
+    def __init__(self, artifact: ModelArtifact, add_bos: bool | None = None) -> None:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -205,10 +267,20 @@ class _HfRunner:
         self.pad_id = self.tokenizer.pad_token_id
         if self.pad_id is None:
             self.pad_id = self.tokenizer.eos_token_id
+        self.add_bos = add_bos
         self._torch = torch
 
+    def encode(self, prompt: str) -> list[int]:
+        """The prompt's ids: the tokenizer's own (``add_bos`` None), else its text ids with BOS as asked,
+        which is how the runner's training data is built (``data._encode``)."""
+        if self.add_bos is None:
+            return [int(t) for t in self.tokenizer(prompt)["input_ids"]]
+        ids = [int(t) for t in self.tokenizer(prompt, add_special_tokens=False)["input_ids"]]
+        return with_bos(ids, self.tokenizer.bos_token_id, self.add_bos)
+
     def generate(self, prompt: str, max_new_tokens: int, exact_length: bool = False) -> Generation:
-        encoded = self.tokenizer(prompt, return_tensors="pt")
+        ids = self._torch.tensor([self.encode(prompt)], dtype=self._torch.long)
+        encoded = {"input_ids": ids, "attention_mask": self._torch.ones_like(ids)}
         clock = _Clock()
         start = time.perf_counter()
         with self._torch.inference_mode():
@@ -229,23 +301,21 @@ class _HfRunner:
 class _OnnxRunner:
     """An ONNX Runtime GenAI model folder (genai_config.json), tokenized as its Hugging Face tokenizer would."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, add_bos: bool | None = None) -> None:
         import onnxruntime_genai as og  # type: ignore[import-untyped]  # no stubs: see the mypy override note
 
         self._og = og
         self.model = og.Model(str(folder))
         self.tokenizer = og.Tokenizer(self.model)
         self.context_length = _context_length(folder)
-        self.bos = self.tokenizer.bos_token_id if hf_tokenizer_adds_bos(folder) else None
+        self.bos = int(self.tokenizer.bos_token_id) if self.tokenizer.bos_token_id >= 0 else None
+        self.add_bos = hf_tokenizer_adds_bos(folder) if add_bos is None else add_bos
         self.special = {int(t) for t in self.tokenizer.eos_token_ids}
         self.special.update(int(t) for t in (self.tokenizer.bos_token_id, self.tokenizer.pad_token_id) if t >= 0)
 
     def encode(self, prompt: str) -> list[int]:
-        """og's ids, with the BOS token the HF tokenizer (and so fine-tuning) put in front."""
-        ids = [int(t) for t in self.tokenizer.encode(prompt)]
-        if self.bos is not None and ids[:1] != [self.bos]:
-            ids.insert(0, int(self.bos))
-        return ids
+        """og's ids, with the BOS token the HF tokenizer (or the training data) put in front."""
+        return with_bos([int(t) for t in self.tokenizer.encode(prompt)], self.bos, self.add_bos)
 
     def generate(self, prompt: str, max_new_tokens: int, exact_length: bool = False) -> Generation:
         ids = self.encode(prompt)

@@ -5,11 +5,16 @@ last) the model is prompted with everything before the label and its greedy
 answer is compared with the label, on rows the fine-tune did not train on:
 the ``eval_data_config`` of the LoRA pass, or the split ``eval_dataset_size``
 asked for (by distinct text, so duplicates do not leak).
+
+The prompt starts with the BOS token exactly when training put one there (the data config's
+``add_special_tokens``, on by default), for every stage alike, and each stage's model is loaded once for
+its accuracy and its speed.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from olive_runner.events import EventSink
@@ -23,29 +28,59 @@ TRAINING_PASSES = ("LoRA", "QLoRA")
 SPEED_PROMPTS = 4
 
 
-def evaluate_stages(run: Plan, stages: dict[str, ModelArtifact], sink: EventSink) -> dict[str, Any]:
-    from olive_runner import evaluate
+@dataclass(frozen=True)
+class EvalSetup:
+    """What every stage is judged on: held-out rows, the training template, its label column, the BOS rule."""
 
-    setup = _eval_setup(run)
+    rows: list[dict[str, Any]]
+    template: str
+    label: str
+    add_bos: bool | None  # None: as the model's Hugging Face tokenizer does
+
+
+def evaluate_stages(run: Plan, stages: dict[str, ModelArtifact], sink: EventSink) -> dict[str, Any]:
+    setup = eval_setup(run)
     if setup is None:
         sink.emit("log", level="info", message="no held-out classification data: accuracy not measured")
     metrics: dict[str, Any] = {}
-    for stage, artifact in _stages_to_measure(run, stages).items():
-        values: dict[str, Any] = {"size_bytes": evaluate.model_size_bytes(artifact.path)}
-        if setup is not None:
-            rows, template, label = setup
-            accuracy = evaluate.classification_accuracy(artifact, rows, template, label)
-            values["accuracy"] = accuracy["accuracy"]
-            values["eval_rows"] = accuracy["total"]
-            prefix = evaluate.prompt_template(template, label)
-            prompts = [evaluate.fill_prompt(prefix, row) for row in rows[:SPEED_PROMPTS]]
-            values.update({f"gen_{k}": v for k, v in evaluate.generation_speed(artifact, prompts).items()})
+    measured = stages_to_measure(run, stages)
+    sink.emit("eval_start", stages=list(measured))
+    for stage, artifact in measured.items():
+        values = measure_or_warn(stage, artifact, setup, sink)
         metrics[stage] = values
         sink.emit("metrics", stage=stage, kind=artifact.kind, **values)
     return metrics
 
 
-def _stages_to_measure(run: Plan, stages: dict[str, ModelArtifact]) -> dict[str, ModelArtifact]:
+def measure_or_warn(stage: str, artifact: ModelArtifact, setup: EvalSetup | None, sink: EventSink) -> dict[str, Any]:
+    """``measure_stage``, or only the size with a warning when the model cannot be run (e.g. a ModelBuilder
+    component without logits): one stage that cannot generate must not cost the others their figures."""
+    try:
+        return measure_stage(artifact, setup)
+    except Exception as exc:  # a report: say what failed, keep the rest
+        from olive_runner import evaluate
+
+        sink.emit("log", level="warning", message=f"{stage}: not evaluated: {type(exc).__name__}: {exc}")
+        return {"size_bytes": evaluate.model_size_bytes(artifact.path)}
+
+
+def measure_stage(artifact: ModelArtifact, setup: EvalSetup | None) -> dict[str, Any]:
+    """Size, and with held-out data accuracy and ``gen_*`` speed figures from a single load of the model."""
+    from olive_runner import evaluate
+
+    values: dict[str, Any] = {"size_bytes": evaluate.model_size_bytes(artifact.path)}
+    if setup is None:
+        return values
+    result = evaluate.evaluate_classification(
+        artifact, setup.rows, setup.template, setup.label, speed_prompts=SPEED_PROMPTS, add_bos=setup.add_bos
+    )
+    values["accuracy"] = result["accuracy"]["accuracy"]
+    values["eval_rows"] = result["accuracy"]["total"]
+    values.update({f"gen_{k}": v for k, v in result["speed"].items()})
+    return values
+
+
+def stages_to_measure(run: Plan, stages: dict[str, ModelArtifact]) -> dict[str, ModelArtifact]:
     """The input model, the model after fine-tuning (merged when a merge pass ran), and the final model."""
     chosen = {"input": stages["input"]}
     for planned in run.passes:
@@ -59,8 +94,8 @@ def _stages_to_measure(run: Plan, stages: dict[str, ModelArtifact]) -> dict[str,
     return chosen
 
 
-def _eval_setup(run: Plan) -> tuple[list[dict[str, Any]], str, str] | None:
-    """Held-out rows, the template and its label column, from the first fine-tuning pass."""
+def eval_setup(run: Plan) -> EvalSetup | None:
+    """Held-out rows, the template, its label column and the BOS rule, from the first fine-tuning pass."""
     from olive_runner import data
 
     training = next((p for p in run.passes if p.type in TRAINING_PASSES), None)
@@ -83,4 +118,5 @@ def _eval_setup(run: Plan) -> tuple[list[dict[str, Any]], str, str] | None:
         _, rows = data.split_by_distinct_text(all_rows, fields[:-1], float(training.params["eval_dataset_size"]), seed)
     else:
         return None
-    return rows, template, fields[-1]
+    add_bos = data.pre_process_params(train_config).add_special_tokens
+    return EvalSetup(rows=rows, template=template, label=fields[-1], add_bos=add_bos)

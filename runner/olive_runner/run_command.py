@@ -1,12 +1,14 @@
 """``olive-studio run CONFIG``: run a workflow, show its progress, write its events.
 
 Exit status: 0 the run completed, 1 a pass failed, 2 the config cannot run
-(nothing was loaded or written; the findings say why).
+(nothing was loaded or written; the findings say why), 130 the run was cancelled
+(Ctrl+C, or SIGTERM: what the editor sends when the user presses Cancel).
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import warnings
 from pathlib import Path
@@ -16,7 +18,8 @@ from olive_runner.display import ProgressDisplay
 from olive_runner.engine import ConfigRefused, RunOptions, execute, plan
 from olive_runner.events import EventSink
 
-EXIT_OK, EXIT_FAILED, EXIT_REFUSED = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_REFUSED, EXIT_CANCELLED = 0, 1, 2, 130
+EXIT_CODES = {"completed": EXIT_OK, "cancelled": EXIT_CANCELLED}
 
 
 def run_run(
@@ -37,6 +40,7 @@ def run_run(
         accelerator=accelerator,
     )
     _quiet_libraries()
+    signal.signal(signal.SIGTERM, _interrupt)
     stream = _event_stream(events, events_fd)
     human = sys.stderr if stream is sys.stdout else sys.stdout
     sink = EventSink(stream, run_id=os.urandom(4).hex())
@@ -57,7 +61,12 @@ def run_run(
             display.close()
         if stream not in (None, sys.stdout):
             stream.close()
-    return EXIT_OK if summary["status"] == "completed" else EXIT_FAILED
+    return EXIT_CODES.get(summary["status"], EXIT_FAILED)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM ends the run the way Ctrl+C does: the engine records it as cancelled and exits cleanly."""
+    raise KeyboardInterrupt
 
 
 def _quiet_libraries() -> None:

@@ -175,8 +175,10 @@ def _unknown_key_message(key: str, path: JsonPath, in_pass: bool, doc: Document)
             f"(its message misleadingly says `engine.{key}`)."
         )
     if path[0] == "input_model":
-        return (f"Unknown key {quoted(key)} in {_where(path)}: Olive loads the config but fails when it builds "
-                f"the model (unexpected keyword argument).")
+        return (
+            f"Unknown key {quoted(key)} in {_where(path)}: Olive loads the config but fails when it builds "
+            f"the model (unexpected keyword argument)."
+        )
     return f"Unknown key {quoted(key)} in {_where(path)}."
 
 

@@ -15,4 +15,3 @@ def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | 
         return by_lower[word.lower()]
     match = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=cutoff)
     return by_lower[match[0]] if match else None
-

@@ -3,8 +3,9 @@
 Running a workflow takes minutes to hours, so a config Olive would reject must
 be refused before anything starts, with the same findings the Problems panel
 shows (settings' severity overrides included).  Each command returns a plain
-JSON result for the client and a message for the user; the runner is wired in
-a later issue, until then run and submit say it is not available.
+JSON result for the client and a message for the user.  A valid config's run
+is started by handlers_runs (``runs.Runs``); submitting to Azure ML is not
+available yet.
 """
 
 from __future__ import annotations
@@ -23,7 +24,15 @@ from olive_lsp.settings import Settings
 RUN_LOCALLY = "oliveStudio.runLocally"
 SUBMIT_AZURE_ML = "oliveStudio.submitAzureML"
 VALIDATE = "oliveStudio.validate"
-TITLES = {RUN_LOCALLY: "Run locally", SUBMIT_AZURE_ML: "Submit to Azure ML", VALIDATE: "Validate"}
+CANCEL_RUN = "oliveStudio.cancelRun"
+RUN_HISTORY = "oliveStudio.runHistory"
+TITLES = {
+    RUN_LOCALLY: "Run locally",
+    SUBMIT_AZURE_ML: "Submit to Azure ML",
+    VALIDATE: "Validate",
+    CANCEL_RUN: "Cancel run",
+    RUN_HISTORY: "Run history",
+}
 SHOWN_FINDINGS = 3
 _SEVERITY_WORDS = {
     types.DiagnosticSeverity.Error: "error",
@@ -55,7 +64,10 @@ def refused(reason: str) -> Outcome:
 
 
 def execute(command: str, analysis: Analysis, settings: Settings) -> Outcome:
-    """Validate, refuse on errors, then do what ``command`` asks (run and submit are not available yet)."""
+    """Validate, refuse on errors, then do what ``command`` asks.
+
+    For a valid config, Run locally answers ``ok`` with an empty message: the caller starts the run.
+    """
     name = file_name(analysis.uri)
     if not analysis.is_olive:
         return refused(f"{name} is not an Olive workflow config (no input_model or passes).")
@@ -65,8 +77,10 @@ def execute(command: str, analysis: Analysis, settings: Settings) -> Outcome:
         return Outcome({"ok": False, "findings": findings}, _refusal(name, command, errors), types.MessageType.Error)
     if command == VALIDATE:
         return Outcome({"ok": True, "findings": findings}, _summary(name, analysis, findings), types.MessageType.Info)
-    message = f"{name} is valid for Olive {analysis.olive_version}; the runner is not available yet, so it cannot "
-    message += "be run from the editor." if command == RUN_LOCALLY else "be submitted to Azure ML from the editor."
+    if command == RUN_LOCALLY:
+        return Outcome({"ok": True, "findings": findings}, "", types.MessageType.Info)
+    message = f"{name} is valid for Olive {analysis.olive_version}; submitting to Azure ML from the editor is not "
+    message += "available yet."
     return Outcome(
         {"ok": False, "reason": "runner not available", "findings": findings}, message, types.MessageType.Info
     )

@@ -33,13 +33,7 @@ def code_action(ls: OliveServer, params: types.CodeActionParams) -> list[types.C
 @server.feature(types.TEXT_DOCUMENT_CODE_LENS)
 @guarded
 def lenses(ls: OliveServer, params: types.CodeLensParams) -> list[types.CodeLens]:
-    return code_lens.code_lenses(ls.analysis(params.text_document.uri))
-
-
-@server.command(commands.RUN_LOCALLY)
-@guarded
-def run_locally(ls: OliveServer, *args: Any) -> dict[str, Any]:
-    return _execute(ls, commands.RUN_LOCALLY, args)
+    return code_lens.code_lenses(ls.analysis(params.text_document.uri), ls.client_facts.runs_allowed)
 
 
 @server.command(commands.SUBMIT_AZURE_ML)
@@ -55,7 +49,15 @@ def validate(ls: OliveServer, *args: Any) -> dict[str, Any]:
 
 
 def _execute(ls: OliveServer, command: str, args: tuple[Any, ...]) -> dict[str, Any]:
-    """Run ``command`` on the document the first argument names; tell the user the outcome."""
+    """Run ``command`` on the document the first argument names; tell the user the outcome (if there is one)."""
+    outcome = check(ls, command, args)
+    if outcome.message:
+        ls.window_show_message(types.ShowMessageParams(type=outcome.message_type, message=outcome.message))
+    return outcome.result
+
+
+def check(ls: OliveServer, command: str, args: tuple[Any, ...]) -> commands.Outcome:
+    """Validate the document the first argument names, for ``command``."""
     uri = commands.uri_argument(args)
     if uri is None:
         outcome = commands.refused(f"{commands.TITLES[command]} needs the URI of an Olive config as its argument.")
@@ -66,5 +68,4 @@ def _execute(ls: OliveServer, command: str, args: tuple[Any, ...]) -> dict[str, 
             outcome = commands.execute(command, ls.analysis(uri), ls.settings)
         except OSError as exc:  # a URI of a document that is neither open nor readable
             outcome = commands.refused(f"Cannot read {uri}: {exc.strerror or exc}")
-    ls.window_show_message(types.ShowMessageParams(type=outcome.message_type, message=outcome.message))
-    return outcome.result
+    return outcome

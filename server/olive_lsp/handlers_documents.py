@@ -7,7 +7,7 @@ from typing import Any
 from lsprotocol import types
 
 from olive_lsp.server import OliveServer, guarded, server
-from olive_lsp.settings import parse_settings
+from olive_lsp.settings import parse_client_facts, parse_settings
 
 
 def apply_settings(ls: OliveServer, raw: Any) -> None:
@@ -22,6 +22,7 @@ def apply_settings(ls: OliveServer, raw: Any) -> None:
 @guarded
 def initialize(ls: OliveServer, params: types.InitializeParams) -> None:
     if params.initialization_options:
+        ls.client_facts = parse_client_facts(params.initialization_options)
         apply_settings(ls, params.initialization_options)
 
 

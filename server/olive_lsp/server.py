@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
@@ -20,11 +20,17 @@ from pygls.lsp.server import LanguageServer
 
 from olive_lsp.analysis import Analyses, Analysis
 from olive_lsp.diagnostics import diagnostics_for
-from olive_lsp.settings import Settings
+from olive_lsp.settings import ClientFacts, Settings
 
 NAME = "olive-studio"
 VERSION = "0.1.0"
-HANDLER_MODULES = ("handlers_documents", "handlers_editing", "handlers_navigation", "handlers_actions")
+HANDLER_MODULES = (
+    "handlers_documents",
+    "handlers_editing",
+    "handlers_navigation",
+    "handlers_actions",
+    "handlers_runs",
+)
 log = logging.getLogger(__name__)
 
 P = ParamSpec("P")
@@ -37,6 +43,7 @@ class OliveServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(NAME, VERSION, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.settings = Settings()
+        self.client_facts = ClientFacts()
         self.analyses = Analyses()
 
     def analysis(self, uri: str) -> Analysis:
@@ -68,12 +75,31 @@ def guarded(handler: Callable[P, R]) -> Callable[P, R | None]:
         try:
             return handler(*args, **kwargs)
         except Exception:
-            message = f"{handler.__name__} failed:\n{traceback.format_exc()}"
-            log.error(message)
-            server.window_log_message(types.LogMessageParams(types.MessageType.Error, message))
+            _report_failure(handler.__name__)
             return None
 
     return run
+
+
+def guarded_async(handler: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R | None]]:
+    """``guarded`` for coroutine handlers (pygls awaits them on its event loop)."""
+
+    @wraps(handler)
+    async def run(*args: P.args, **kwargs: P.kwargs) -> R | None:
+        try:
+            return await handler(*args, **kwargs)
+        except Exception:
+            _report_failure(handler.__name__)
+            return None
+
+    return run
+
+
+def _report_failure(name: str) -> None:
+    """The traceback of the exception being handled, to the log and to the client's log."""
+    message = f"{name} failed:\n{traceback.format_exc()}"
+    log.error(message)
+    server.window_log_message(types.LogMessageParams(types.MessageType.Error, message))
 
 
 def load_handlers() -> None:

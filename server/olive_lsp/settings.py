@@ -59,3 +59,18 @@ def parse_settings(raw: Any) -> Settings:
         else:
             problems.append(f"oliveStudio.severity.{code}: use one of {', '.join(SEVERITIES)}, not {level!r}")
     return Settings(olive_version=version, severity=severity, problems=problems)
+
+
+@dataclass(frozen=True, slots=True)
+class ClientFacts:
+    """What the client says about itself at start (``initializationOptions``), not user settings: a settings
+    change cannot turn runs back on in a workspace the editor does not trust."""
+
+    runs_allowed: bool = True  # False in an untrusted workspace: configs can name scripts that a run executes
+    run_panel: bool = False  # the client shows runs itself (VS Code's results panel): no end-of-run message
+
+
+def parse_client_facts(raw: Any) -> ClientFacts:
+    if not isinstance(raw, dict):
+        return ClientFacts()
+    return ClientFacts(runs_allowed=raw.get("runsAllowed") is not False, run_panel=raw.get("runPanel") is True)

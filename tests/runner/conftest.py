@@ -79,16 +79,6 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "runner: tests that need the runner's ML stack (torch, transformers, ...)")
 
 
-@pytest.fixture(scope="session")
-def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A random-initialised tiny Phi-3 and its tokenizer, built once per session (a few seconds)."""
-    pytest.importorskip("torch")
-    pytest.importorskip("transformers")
-    from olive_runner.models import build_tiny_phi3
-
-    return build_tiny_phi3(tmp_path_factory.mktemp("tiny-phi3") / "model", seed=0)
-
-
 @pytest.fixture
 def phrase_dataset(tmp_path: Path) -> Path:
     """A JSONL phrase/tone dataset (40 rows, 4 tones) in a fresh folder; the file's path is returned."""

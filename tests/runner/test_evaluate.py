@@ -10,9 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from olive_runner import evaluate
 from olive_runner.evaluate import (
+    _HfRunner,
     _OnnxRunner,
     classification_accuracy,
+    evaluate_classification,
     extract_label,
     fill_prompt,
     generation_speed,
@@ -20,6 +23,7 @@ from olive_runner.evaluate import (
     hf_tokenizer_adds_bos,
     model_size_bytes,
     prompt_template,
+    with_bos,
 )
 from olive_runner.events import EventSink
 from olive_runner.passes import model_builder
@@ -88,6 +92,22 @@ def test_answer_is_the_first_line_s_label_or_word(text: str, labels: list[str] |
     assert extract_label(text, labels) == expected
 
 
+@pytest.mark.parametrize(
+    ("ids", "add_bos", "expected"),
+    [
+        ([5, 6], True, [1, 5, 6]),
+        ([1, 5, 6], True, [1, 5, 6]),
+        ([1, 5, 6], False, [5, 6]),
+        ([5, 6], False, [5, 6]),
+        ([5, 6], None, [5, 6]),
+        ([1, 5, 6], None, [1, 5, 6]),
+    ],
+)
+def test_with_bos_puts_the_bos_first_or_removes_it(ids: list[int], add_bos: bool | None, expected: list[int]) -> None:
+    assert with_bos(ids, 1, add_bos) == expected
+    assert with_bos(ids, None, add_bos) == ids  # a tokenizer without BOS: nothing to add or remove
+
+
 def test_model_size_counts_every_file(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "a.bin").write_bytes(b"x" * 10)
@@ -128,6 +148,20 @@ def test_onnx_prompt_gets_the_bos_token_the_hf_tokenizer_adds(onnx_fp32: ModelAr
     assert _OnnxRunner(onnx_fp32.path).encode(PROMPTS[0]) == expected
 
 
+@pytest.mark.parametrize("add_bos", [True, False])
+def test_both_runners_encode_the_prompt_as_training_did(
+    hf_model: ModelArtifact, onnx_fp32: ModelArtifact, tiny_model: Path, add_bos: bool
+) -> None:
+    """Training builds [bos] + text ids (add_special_tokens) or text ids alone: both kinds must prompt alike."""
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model)
+    text_ids = tokenizer(PROMPTS[0], add_special_tokens=False)["input_ids"]
+    expected = [tokenizer.bos_token_id, *text_ids] if add_bos else text_ids
+    assert _HfRunner(hf_model, add_bos).encode(PROMPTS[0]) == expected
+    assert _OnnxRunner(onnx_fp32.path, add_bos).encode(PROMPTS[0]) == expected
+
+
 def test_no_loadable_hf_tokenizer_means_no_bos_added(tmp_path: Path) -> None:
     assert not hf_tokenizer_adds_bos(tmp_path)
 
@@ -154,3 +188,35 @@ def test_onnx_model_is_measured_on_disk(onnx_fp32: ModelArtifact, tiny_model: Pa
     weights = (onnx_fp32.path / "model.onnx").stat().st_size + (onnx_fp32.path / "model.onnx.data").stat().st_size
     assert model_size_bytes(onnx_fp32.path) > weights
     assert model_size_bytes(tiny_model) > 0
+
+
+def test_accuracy_and_speed_come_from_one_load(onnx_fp32: ModelArtifact, monkeypatch: pytest.MonkeyPatch) -> None:
+    loads: list[ModelArtifact] = []
+    real = evaluate.load_runner
+
+    def counting(model: ModelArtifact, add_bos: bool | None = None) -> object:
+        loads.append(model)
+        return real(model, add_bos)
+
+    monkeypatch.setattr(evaluate, "load_runner", counting)
+    rows = phrase_rows()[:3]
+    result = evaluate_classification(onnx_fp32, rows, TEMPLATE, "tone", speed_prompts=2, add_bos=True)
+    assert len(loads) == 1
+    assert result["accuracy"]["total"] == 3 and 0.0 <= result["accuracy"]["accuracy"] <= 1.0
+    speed = result["speed"]
+    assert speed["kind"] == "onnx" and speed["prompts"] == 2 and speed["generated_tokens"] == 2 * 32
+    assert speed["tokens_per_s"] > 0 and speed["load_s"] >= 0
+
+
+def test_a_stage_that_cannot_run_keeps_its_size_and_warns(tmp_path: Path) -> None:
+    from olive_runner.report import EvalSetup, measure_or_warn
+
+    (tmp_path / "model.onnx").write_bytes(b"not a model")
+    sink = EventSink()
+    seen: list[dict[str, object]] = []
+    sink.listeners.append(seen.append)
+    setup = EvalSetup(rows=phrase_rows()[:2], template=TEMPLATE, label="tone", add_bos=True)
+    values = measure_or_warn("onnx_int4", ModelArtifact(kind="onnx", path=tmp_path), setup, sink)
+    assert values == {"size_bytes": len(b"not a model")}
+    [warning] = seen
+    assert warning["level"] == "warning" and str(warning["message"]).startswith("onnx_int4: not evaluated")

@@ -310,10 +310,10 @@ def test_training_args_are_mapped_to_what_transformers_knows(tmp_path: Path) -> 
     assert kwargs["warmup_steps"] == 0.1 and kwargs["train_sampling_strategy"] == "group_by_length"
     assert kwargs["output_dir"] == str(tmp_path) and kwargs["report_to"] == "none"
     assert kwargs["fp16"] is False and kwargs["max_steps"] == 50 and "not_a_field" not in kwargs
-    assert kwargs["save_strategy"] == "steps" and kwargs["save_steps"] == 5 and kwargs["eval_steps"] == 5
+    assert kwargs["save_strategy"] == "no" and "save_steps" not in kwargs and kwargs["eval_steps"] == 5
     assert kwargs["optim"] == "adamw_torch" and kwargs["use_cpu"] is True
     assert kwargs["activation_checkpointing"] is True  # Olive's default, under its current name
-    assert plan == lora.ResumePlan()
+    assert plan == lora.ResumePlan(save_interval_s=lora.CHECKPOINT_INTERVAL_S)  # timed checkpoints
     text = "\n".join(messages)
     for needle in (
         "evaluation_strategy is the old name",
@@ -326,6 +326,94 @@ def test_training_args_are_mapped_to_what_transformers_knows(tmp_path: Path) -> 
     import transformers
 
     transformers.TrainingArguments(**kwargs)  # and transformers accepts the result
+
+
+def saving_kwargs(user: dict[str, Any], tmp_path: Path) -> tuple[dict[str, Any], lora.ResumePlan, list[str]]:
+    messages: list[str] = []
+    kwargs, plan = lora.training_kwargs(
+        user,
+        checkpoint_dir=tmp_path,
+        n_train=100,
+        has_eval=False,
+        device="cpu",
+        torch_dtype="float32",
+        emit=lambda message, *a, **k: messages.append(message),
+    )
+    return kwargs, plan, messages
+
+
+def test_a_config_s_own_save_schedule_is_kept(tmp_path: Path) -> None:
+    kwargs, plan, _ = saving_kwargs({"save_steps": 7}, tmp_path)
+    assert (kwargs["save_strategy"], kwargs["save_steps"], kwargs["save_total_limit"]) == ("steps", 7, 2)
+    assert plan.save_interval_s is None
+    kwargs, plan, messages = saving_kwargs({"save_strategy": "no"}, tmp_path)
+    assert kwargs["save_strategy"] == "no" and plan.save_interval_s is None
+    assert any("an interrupted run will start over" in message for message in messages)
+
+
+def test_load_best_model_at_end_saves_on_the_evaluation_schedule(tmp_path: Path) -> None:
+    import transformers
+
+    messages: list[str] = []
+    kwargs, plan = lora.training_kwargs(
+        {"load_best_model_at_end": True, "max_steps": 40},
+        checkpoint_dir=tmp_path,
+        n_train=100,
+        has_eval=True,
+        device="cpu",
+        torch_dtype="float32",
+        emit=lambda message, *a, **k: messages.append(message),
+    )
+    assert (kwargs["save_strategy"], kwargs["save_steps"]) == ("steps", kwargs["eval_steps"])
+    assert plan.save_interval_s is None
+    transformers.TrainingArguments(**kwargs)  # transformers refuses mismatched save and eval schedules
+
+
+def test_checkpoint_interval_comes_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(lora.CHECKPOINT_INTERVAL_ENV, "2.5")
+    assert saving_kwargs({}, tmp_path)[1].save_interval_s == 2.5
+    monkeypatch.setenv(lora.CHECKPOINT_INTERVAL_ENV, "soon")
+    with pytest.raises(PassError, match="must be a number of seconds"):
+        lora.checkpoint_interval_s()
+    monkeypatch.delenv(lora.CHECKPOINT_INTERVAL_ENV)
+    assert lora.checkpoint_interval_s() == lora.CHECKPOINT_INTERVAL_S
+
+
+def test_timed_checkpoints_ask_for_a_save_once_the_interval_has_passed() -> None:
+    from transformers import TrainerControl, TrainerState
+
+    now = [100.0]
+    callback = lora.timed_checkpoints(60.0, clock=lambda: now[0])
+    state, control = TrainerState(max_steps=10), TrainerControl()
+    callback.on_train_begin(None, state, control)
+
+    def step(at: float, global_step: int) -> bool:
+        now[0], state.global_step, control.should_save = at, global_step, False
+        callback.on_step_end(None, state, control)
+        return bool(control.should_save)
+
+    assert not step(159.0, 1)
+    assert step(160.0, 2)
+    callback.on_save(None, state, control)  # the interval restarts after the save
+    assert not step(200.0, 3)
+    assert step(221.0, 4)
+    assert not step(999.0, 10)  # not at the last step: the pass saves the adapter next
+
+
+def test_default_checkpoints_are_timed_and_resumable(
+    tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(lora.CHECKPOINT_INTERVAL_ENV, "0")  # a checkpoint after every step but the last
+    model = ModelArtifact(kind="hf", path=tiny_model)
+    first = make_ctx(tmp_path, model, lora_params(max_steps=3))
+    lora.run(first.ctx)
+    assert sorted(p.name for p in (tmp_path / "checkpoints").iterdir()) == ["checkpoint-1", "checkpoint-2"]
+
+    monkeypatch.setenv(lora.CHECKPOINT_INTERVAL_ENV, "3600")
+    second = make_ctx(tmp_path, model, lora_params(max_steps=5), output="out2")
+    lora.run(second.ctx)
+    assert [event["step"] for event in second.of_type("train_step")] == [3, 4, 5]
+    assert sorted(p.name for p in (tmp_path / "checkpoints").iterdir()) == ["checkpoint-1", "checkpoint-2"]
 
 
 def test_without_eval_data_evaluation_is_off(tmp_path: Path) -> None:

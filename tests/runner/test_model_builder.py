@@ -288,6 +288,49 @@ def test_metadata_only_needs_an_onnx_input(tmp_path: Path, tiny_model: Path) -> 
         model_builder.run(ctx)
 
 
+def test_matmul_mixed_precision_given_as_an_object_is_passed_as_the_builder_s_pairs() -> None:
+    params = {"extra_options": {"matmul_mixed_precision": {"last_matmul": "int8", "mixed_layers": "int8"}}}
+    assert build_extra_options(params, precision="int4") == {
+        "matmul_mixed_precision": "last_matmul:int8,mixed_layers:int8"
+    }
+
+
+SMOLLM2_WIDTHS = {"hidden_size": 576, "intermediate_size": 1536, "num_attention_heads": 9, "head_dim": 64}
+
+
+@pytest.mark.parametrize(
+    ("options", "refused"),
+    [
+        ({"algo_config": "k_quant_mixed", "block_size": "64"}, True),  # 576 / 64 = 9 blocks
+        ({"algo_config": "k_quant", "block_size": "128"}, True),  # 4.5 -> 5 blocks
+        ({"algo_config": "rtn", "block_size": "64", "is_symmetric": "false"}, True),
+        ({"algo_config": "k_quant_mixed"}, False),  # block_size 32: 18 and 48 blocks
+        ({"algo_config": "k_quant_last", "block_size": "16"}, False),
+        ({"algo_config": "rtn", "block_size": "64"}, False),  # symmetric rtn stores no zero points
+        ({"block_size": "64", "is_symmetric": "false"}, False),  # the default quantizer pads
+    ],
+)
+def test_int4_block_sizes_the_zero_point_packing_cannot_handle_are_refused(
+    options: dict[str, str], refused: bool
+) -> None:
+    if refused:
+        with pytest.raises(PassError, match=r"width 576 into an odd number of blocks.*int4_block_size 16 or 32"):
+            model_builder.check_block_layout(SMOLLM2_WIDTHS, options, "int4")
+    else:
+        model_builder.check_block_layout(SMOLLM2_WIDTHS, options, "int4")
+    model_builder.check_block_layout(SMOLLM2_WIDTHS, options, "int8")  # 8-bit zero points are not packed
+
+
+def test_excluding_the_lm_head_or_embeddings_warns_that_generate_cannot_use_the_model() -> None:
+    events = EventSink()
+    seen: list[dict[str, Any]] = []
+    events.listeners.append(seen.append)
+    model_builder._warn_about_components(events, {"exclude_lm_head": "true", "exclude_embeds": "false"})
+    [warning] = seen
+    assert warning["level"] == "warning" and "exclude_lm_head" in warning["message"]
+    assert "hidden_states instead of logits" in warning["message"]
+
+
 def test_builder_failures_carry_a_hint_and_the_last_lines() -> None:
     message = explain_failure(
         1, ["Traceback (most recent call last):", "ModuleNotFoundError: No module named 'onnx_ir'"]
@@ -295,6 +338,8 @@ def test_builder_failures_carry_a_hint_and_the_last_lines() -> None:
     assert "pip install onnx-ir" in message
     assert "| ModuleNotFoundError" in message
     assert "out of memory" in explain_failure(-9, ["Reading layer 3"])
+    reshape = "ValueError: cannot reshape array of size 4320 into shape (960,newaxis)"
+    assert "odd number of blocks" in explain_failure(1, [reshape])
 
 
 # --- real builds -------------------------------------------------------------------------------------

@@ -74,14 +74,22 @@ async def test_every_command_refuses_a_config_with_errors(client: LanguageClient
     assert "line 22:" in message.message
 
 
-@pytest.mark.parametrize("command", ["oliveStudio.runLocally", "oliveStudio.submitAzureML"])
-async def test_run_and_submit_say_the_runner_is_not_available_yet(client: LanguageClient, command: str) -> None:
+async def test_submit_says_azure_ml_is_not_available_yet(client: LanguageClient) -> None:
     await open_document(client, CONFIG)
-    result, message = await execute(client, command, URI)
+    result, message = await execute(client, "oliveStudio.submitAzureML", URI)
     assert result["ok"] is False
     assert result["reason"] == "runner not available"
     assert message.type == types.MessageType.Info
     assert "not available yet" in message.message
+
+
+async def test_run_refuses_a_valid_config_that_is_not_saved_to_disk(client: LanguageClient) -> None:
+    await open_document(client, CONFIG)  # URI names /work/olive-config.json, which does not exist
+    result, message = await execute(client, "oliveStudio.runLocally", URI)
+    assert result["ok"] is False
+    assert message.type == types.MessageType.Error
+    assert result["reason"] == message.message
+    assert "olive-config.json is not saved on disk" in message.message and "save it, then run it" in message.message
 
 
 async def test_commands_on_files_not_open_and_without_arguments(client: LanguageClient, tmp_path: Path) -> None:

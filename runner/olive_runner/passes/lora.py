@@ -10,6 +10,13 @@ Where Olive would silently do something surprising, the runner does the sensible
 float32, optimizers that need bitsandbytes on CUDA fall back to AdamW, and checkpoints are always written to
 the engine's checkpoint folder so that an interrupted run resumes where it stopped.
 
+Unless the config sets ``save_strategy`` or ``save_steps``, checkpoints are timed rather than counted: one
+once ``CHECKPOINT_INTERVAL_S`` seconds of training have passed since the last (environment variable
+``OLIVE_RUNNER_CHECKPOINT_SECONDS`` overrides it). A checkpoint (adapter, optimizer state, RNG state) costs the
+same whatever the run's length, so a fixed "every tenth of the run" made short runs pay for ten of them while
+an interruption of a long one could still lose a tenth of it; by time, a run that ends within the interval
+writes none (restarting it costs less than the interval) and a long one never loses more than the interval.
+
 Heavy libraries are imported inside the functions: importing this module must stay cheap.
 """
 
@@ -18,8 +25,10 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import math
+import os
 import re
 import shutil
+import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -64,6 +73,8 @@ TRAINING_ARG_RENAMES = {
     "gradient_checkpointing_kwargs": "activation_checkpointing_kwargs",
 }
 CHECKPOINT_PATTERN = re.compile(r"^checkpoint-(\d+)$")
+CHECKPOINT_INTERVAL_S = 60.0
+CHECKPOINT_INTERVAL_ENV = "OLIVE_RUNNER_CHECKPOINT_SECONDS"
 QLORA_NEEDS_CUDA = "QLoRA needs a CUDA GPU for 4-bit training; use LoRA on this machine, or run on a GPU/Azure ML"
 Emit = Callable[..., None]
 
@@ -94,10 +105,12 @@ class LoraSettings:
 
 @dataclasses.dataclass
 class ResumePlan:
-    """How this run relates to earlier checkpoints: resume from one, or start over."""
+    """How this run relates to checkpoints: resume from one or start over, and (when the runner decides when
+    to save) the seconds of training between two checkpoints."""
 
     checkpoint: Path | None = None
     overwrite: bool = False
+    save_interval_s: float | None = None
 
 
 # --------------------------------------------------------------------------------------------- entry points
@@ -209,7 +222,8 @@ def training_kwargs(
     _force_runner_fields(args, user, checkpoint_dir, device, torch_dtype, emit)
     _fit_optimizer(args, device, emit)
     _fit_evaluation(args, has_eval, emit)
-    _fit_progress_and_saving(args, estimate_total_steps(args, n_train), fields, emit)
+    _fit_progress(args, estimate_total_steps(args, n_train), fields)
+    resume.save_interval_s = _fit_saving(args, emit)
     _fit_checkpointing(args)
     return args, resume
 
@@ -284,21 +298,48 @@ def estimate_total_steps(args: Mapping[str, Any], n_train: int) -> int:
     return max(1, math.ceil(float(args.get("num_train_epochs", 3)) * per_epoch))
 
 
-def _fit_progress_and_saving(args: dict[str, Any], total: int, fields: set[str], emit: Emit) -> None:
-    """Log often enough for a live display, and save often enough that an interruption costs little."""
+def _fit_progress(args: dict[str, Any], total: int, fields: set[str]) -> None:
+    """Log often enough for a live display; evaluate ten times a run rather than at every (frequent) log."""
     args.setdefault("logging_strategy", "steps")
     args.setdefault("logging_steps", max(1, math.ceil(total / 100)))
     args.setdefault("logging_first_step", True)
     if "include_num_input_tokens_seen" in fields:
         args.setdefault("include_num_input_tokens_seen", "non_padding")
-    every_tenth = max(1, math.ceil(total / 10))
     if args.get("eval_strategy") == "steps":
-        args.setdefault("eval_steps", every_tenth)  # transformers would evaluate at every (frequent) log
-    if args.setdefault("save_strategy", "steps") == "steps":
-        args.setdefault("save_steps", every_tenth)
-        args.setdefault("save_total_limit", 2)
-    elif args["save_strategy"] == "no":
-        emit("training_args.save_strategy is 'no': an interrupted run will start over.", "warning")
+        args.setdefault("eval_steps", max(1, math.ceil(total / 10)))
+
+
+def _fit_saving(args: dict[str, Any], emit: Emit) -> float | None:
+    """The config's own save schedule when it has one; else the Trainer's is off and the runner's timed one
+    (see the module docstring) decides: returns its interval in seconds, or None."""
+    if args.get("load_best_model_at_end") and "save_strategy" not in args:
+        # transformers requires saving on the evaluation schedule to know which checkpoint was best
+        args["save_strategy"] = args.get("eval_strategy", "steps")
+        if args["save_strategy"] == "steps" and "eval_steps" in args:
+            args.setdefault("save_steps", args["eval_steps"])
+    if "save_strategy" in args or "save_steps" in args:
+        if args.setdefault("save_strategy", "steps") == "no":
+            emit("training_args.save_strategy is 'no': an interrupted run will start over.", "warning")
+        else:
+            args.setdefault("save_total_limit", 2)
+        return None
+    args["save_strategy"] = "no"  # the Trainer would also save a checkpoint after the last step: not needed
+    args.setdefault("save_total_limit", 2)
+    return checkpoint_interval_s()
+
+
+def checkpoint_interval_s() -> float:
+    """CHECKPOINT_INTERVAL_S, or the environment's override (0 saves after every step, as tests want)."""
+    text = os.environ.get(CHECKPOINT_INTERVAL_ENV, "").strip()
+    if not text:
+        return CHECKPOINT_INTERVAL_S
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise PassError(f"{CHECKPOINT_INTERVAL_ENV} must be a number of seconds, got {text!r}.") from exc
+    if not math.isfinite(value) or value < 0:
+        raise PassError(f"{CHECKPOINT_INTERVAL_ENV} must be a number of seconds >= 0, got {text!r}.")
+    return value
 
 
 def _fit_checkpointing(args: dict[str, Any]) -> None:
@@ -571,6 +612,32 @@ def resume_point(ctx: PassContext, plan: ResumePlan) -> Path | None:
     return found
 
 
+def timed_checkpoints(interval_s: float, clock: Callable[[], float] = time.monotonic) -> Any:
+    """A TrainerCallback that asks for a checkpoint once ``interval_s`` seconds passed since the last one.
+
+    The interval counts from the start of training (or of the resumed part) and from the end of each save, so
+    the time spent saving is not counted as training. No checkpoint is asked for at the last step: the pass
+    saves the adapter itself right after.
+    """
+    from transformers import TrainerCallback
+
+    class TimedCheckpoints(TrainerCallback):
+        def __init__(self) -> None:
+            self.last = clock()
+
+        def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+            self.last = clock()
+
+        def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+            if state.global_step < state.max_steps and clock() - self.last >= interval_s:
+                control.should_save = True
+
+        def on_save(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+            self.last = clock()
+
+    return TimedCheckpoints()
+
+
 # --------------------------------------------------------------------------------------------- events
 
 
@@ -664,13 +731,16 @@ def _train(ctx: PassContext, settings: LoraSettings, quantization: dict[str, Any
     checkpointing = bool(kwargs.get("activation_checkpointing", kwargs.get("gradient_checkpointing")))
     model = add_lora(ctx, model, settings, quantized=quantization is not None, checkpointing=checkpointing)
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+    callbacks = [event_callback(ctx)]
+    if plan.save_interval_s is not None:
+        callbacks.append(timed_checkpoints(plan.save_interval_s))
     trainer = Trainer(
         model=model,
         args=TrainingArguments(**kwargs),
         train_dataset=train,
         eval_dataset=evaluation or None,
         data_collator=Collator(pad_id, pad_to_multiple_of=8 if device == "cuda" else None),
-        callbacks=[event_callback(ctx)],
+        callbacks=callbacks,
     )
     trainer.remove_callback(PrinterCallback)  # it prints raw log dicts to stdout, which may carry the event stream
     log(ctx, f"Training on {device} in {dtype_name}: {len(train)} training and {len(evaluation)} evaluation sequences.")

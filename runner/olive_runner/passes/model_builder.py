@@ -11,6 +11,13 @@ options are ``block_size``, ``accuracy_level``, ``is_symmetric``, ``algo_config`
 ``nodes_to_exclude`` (its help calls the ``int4_``-prefixed names deprecated aliases, but no code reads them:
 an ``int4_block_size=128`` extra option is silently ignored). ``build_extra_options`` does that mapping and is
 unit-tested without running the builder.
+
+Two builder behaviours are caught before the build, because they cost a model load or yield a model the runner
+cannot use: int4 ``k_quant`` (and asymmetric ``rtn``) quantization crashes when a weight's input width splits
+into an odd number of blocks (SmolLM2's 576 with ``block_size`` 64 or 128: its zero points are packed two per
+byte), so that is refused with the block sizes that fit; and ``exclude_lm_head`` / ``exclude_embeds`` build a
+graph without ``logits`` / ``input_ids``, a component for a larger pipeline that ONNX Runtime GenAI cannot
+generate with on its own (nor the runner evaluate), which is said in a warning.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from __future__ import annotations
 import collections
 import importlib.util
 import json
+import math
 import os
 import re
 import shutil
@@ -71,6 +79,16 @@ ACCURACY_LEVELS = (1, 2, 3, 4)
 
 # How the builder separates list values inside one KEY=VALUE extra option.
 LIST_SEPARATORS = {"op_types_to_quantize": "/", "nodes_to_exclude": ","}
+# Extra options whose mapping value the builder parses as "key:value,key:value" rather than JSON.
+PAIR_LIST_OPTIONS = ("matmul_mixed_precision",)
+# Quantization methods whose int4 path packs zero points two per byte along the blocks of a row (rtn_quantize).
+PACKED_ZERO_POINT_METHODS = ("k_quant",)
+PACKED_ZERO_POINT_IF_ASYMMETRIC = ("rtn",)
+# Options that take the generating part out of the graph: fine for a multi-model pipeline, not for generate().
+COMPONENT_OPTIONS = {
+    "exclude_lm_head": "its output is hidden_states instead of logits",
+    "exclude_embeds": "its input is inputs_embeds instead of input_ids",
+}
 
 LONGROPE_ARCHITECTURES = ("Phi3ForCausalLM", "Phi3SmallForCausalLM")
 
@@ -90,7 +108,9 @@ def run(ctx: PassContext) -> ModelArtifact:
         adapter_path=ctx.input.adapter_path,
         trust_remote_code=ctx.input.trust_remote_code,
     )
+    check_block_layout(config, options, precision)
     _warn_about_options(ctx.events, params, precision, ep, ctx.input)
+    _warn_about_components(ctx.events, options)
     cache_dir = ctx.checkpoint_dir / "model_builder_cache"
     command = builder_command(ctx.input.path, ctx.output_dir, cache_dir, precision, ep, options)
     ctx.events.log(f"ModelBuilder: {config['architectures'][0]} -> {precision} ONNX for the {ep} execution provider")
@@ -316,8 +336,54 @@ def option_text(key: str, value: Any) -> str:
     if isinstance(value, list | tuple):
         return LIST_SEPARATORS.get(key, ",").join(str(item) for item in value)
     if isinstance(value, dict):
+        if key in PAIR_LIST_OPTIONS:
+            return ",".join(f"{name}:{item}" for name, item in value.items())
         return json.dumps(value)
     return str(value)
+
+
+def check_block_layout(config: Mapping[str, Any], options: Mapping[str, str], precision: str) -> None:
+    """Refuse an int4 block size that the builder's zero-point packing cannot handle for this model.
+
+    onnxruntime's ``rtn_quantize`` (behind ``k_quant*`` and ``rtn*``) packs two 4-bit zero points per byte along
+    the blocks of a weight's input dimension and reshapes without padding: an odd block count (576 / 64 = 9)
+    ends the build with "cannot reshape array" after the model was loaded and half quantized.
+    """
+    if precision != "int4" or not _packs_zero_points(options):
+        return
+    block_size = int(options.get("block_size", "32"))
+    widths = _input_widths(config)
+    odd = sorted(width for width in widths if math.ceil(width / block_size) % 2)
+    if not odd:
+        return
+    fitting = [str(size) for size in BLOCK_SIZES if all(math.ceil(w / size) % 2 == 0 for w in widths)]
+    raise PassError(
+        f"ModelBuilder: int4_block_size {block_size} splits this model's weight rows of width "
+        f"{', '.join(map(str, odd))} into an odd number of blocks, which the builder's "
+        f"{options.get('algo_config')} quantizer cannot pack (it fails with 'cannot reshape array'). "
+        + (f"Use int4_block_size {' or '.join(fitting)}" if fitting else "Use another int4_algo_config")
+        + " for this model, or int4_algo_config default (or a symmetric rtn), which stores no packed zero points."
+    )
+
+
+def _packs_zero_points(options: Mapping[str, str]) -> bool:
+    """Whether the chosen int4 method goes through rtn_quantize with zero points."""
+    method = str(options.get("algo_config", "default"))
+    symmetric = str(options.get("is_symmetric", "true")).lower() in ("true", "1")
+    if method.startswith(PACKED_ZERO_POINT_METHODS):
+        return True
+    return method.startswith(PACKED_ZERO_POINT_IF_ASYMMETRIC) and not symmetric
+
+
+def _input_widths(config: Mapping[str, Any]) -> set[int]:
+    """The input widths of the model's quantized MatMuls: hidden, attention output and MLP intermediate."""
+    hidden, heads = config.get("hidden_size"), config.get("num_attention_heads")
+    widths = {value for value in (hidden, config.get("intermediate_size")) if isinstance(value, int)}
+    if isinstance(hidden, int) and isinstance(heads, int) and heads:
+        head_dim = config.get("head_dim") or hidden // heads
+        if isinstance(head_dim, int):
+            widths.add(heads * head_dim)
+    return widths
 
 
 def builder_command(
@@ -411,6 +477,11 @@ def explain_failure(returncode: int, tail: list[str]) -> str:
             "Could not find an implementation for",
             "ONNX Runtime has no kernel for this precision on this execution provider.",
         ),
+        (
+            "cannot reshape array",
+            "The int4 quantizer could not pack zero points for a weight whose row splits into an odd number of "
+            "blocks: try another int4_block_size (16 or 32), or int4_algo_config default.",
+        ),
     ]
     reason = next((hint for marker, hint in hints if marker in text), "")
     if returncode < 0 or returncode == 137:
@@ -469,6 +540,19 @@ def _warn_about_options(
             f"ModelBuilder: the input model is {model.quantized}-quantized (QLoRA); the builder may not load it.",
             level="warning",
         )
+
+
+def _warn_about_components(events: EventSink, options: Mapping[str, str]) -> None:
+    """exclude_lm_head / exclude_embeds build a pipeline component, not a model generate() can run."""
+    for name, why in COMPONENT_OPTIONS.items():
+        if options.get(name) == "true":
+            events.log(
+                f"ModelBuilder: {name} builds a component for a larger pipeline ({why}): ONNX Runtime GenAI "
+                "cannot generate text with it alone and the runner cannot evaluate it. It does not keep the "
+                "LM head or embeddings in higher precision; for that use int4_algo_config k_quant_last or "
+                "k_quant_mixed (int8 LM head), or int4_nodes_to_exclude.",
+                level="warning",
+            )
 
 
 def _run_metadata_only(ctx: PassContext, precision: str, ep: str) -> ModelArtifact:
