@@ -10,7 +10,7 @@
 import * as vscode from 'vscode';
 import { formatDuration } from './panel/format';
 import { initialState, progress, reduce, type RunState } from './panel/model';
-import { ResultsPanels, type RunEvent, type RunSummary } from './panel/panel';
+import { fileName as panelFileName, ResultsPanels, type RunEvent, type RunSummary } from './panel/panel';
 
 export const RUN_EVENT = 'oliveStudio/runEvent';
 export const RUN_COMMAND = 'oliveStudio.runLocally';
@@ -183,8 +183,7 @@ function isRunEventParams(value: unknown): value is RunEventParams {
 }
 
 function fileName(uri: string): string {
-    const path = vscode.Uri.parse(uri).path;
-    return path.slice(path.lastIndexOf('/') + 1) || uri;
+    return panelFileName(vscode.Uri.parse(uri));
 }
 
 /**

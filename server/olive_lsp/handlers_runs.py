@@ -71,8 +71,11 @@ def _tell_user(run: ActiveRun) -> None:
     server.window_show_message(types.ShowMessageParams(type=kind, message=text))
 
 
-RUNS = Runs(notify=lambda method, params: server.protocol.notify(method, params), progress=LspProgress(server))
-RUNS.on_end = _tell_user
+RUNS = Runs(
+    notify=lambda method, params: server.protocol.notify(method, params),
+    progress=LspProgress(server),
+    on_end=_tell_user,
+)
 
 
 @server.command(commands.RUN_LOCALLY)
@@ -147,12 +150,16 @@ def runnable_file(ls: OliveServer, uri: str) -> Path:
 
 
 def _config_object(ls: OliveServer, uri: str, path: Path) -> dict[str, Any]:
-    """The config as JSON (the editor's text if open), or {} when it does not parse: defaults apply."""
-    try:
-        text = ls.workspace.get_text_document(uri).source if uri in ls.workspace.text_documents else path.read_text()
-        value = json.loads(text)
-    except (OSError, ValueError):
-        return {}
+    """The config as JSON: the open document's analysed tree (already parsed), else the file; {} when neither
+    gives an object (defaults apply)."""
+    if uri in ls.workspace.text_documents:
+        root = ls.analysis(uri).tree.root
+        value = root.to_python() if root is not None else None
+    else:
+        try:
+            value = json.loads(path.read_text(encoding="utf-8-sig"))
+        except (OSError, ValueError):
+            return {}
     return value if isinstance(value, dict) else {}
 
 

@@ -95,7 +95,7 @@ class Runs:
     def running(self, uri: str) -> ActiveRun | None:
         return self.active.get(uri)
 
-    async def start(self, uri: str, config: Path, extra_args: tuple[str, ...] = ()) -> ActiveRun:
+    async def start(self, uri: str, config: Path) -> ActiveRun:
         """Start the runner on ``config``; raises RunRefused when a run of it is already going or cannot start."""
         await self._settle(uri)
         if uri in self.active:
@@ -104,7 +104,7 @@ class Runs:
         read_fd, write_fd = os.pipe()
         try:
             process = await asyncio.create_subprocess_exec(
-                *self.command(config, write_fd, extra_args),
+                *self.command(config, write_fd),
                 cwd=str(config.parent),
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=asyncio.subprocess.PIPE,
@@ -131,9 +131,8 @@ class Runs:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(previous.done.wait(), CANCEL_GRACE_S + 5)
 
-    def command(self, config: Path, events_fd: int, extra_args: tuple[str, ...]) -> list[str]:
-        runner = [self.python, "-m", RUNNER_MODULE, "run", str(config)]
-        return [*runner, "--events-fd", str(events_fd), "--quiet", *extra_args]
+    def command(self, config: Path, events_fd: int) -> list[str]:
+        return [self.python, "-m", RUNNER_MODULE, "run", str(config), "--events-fd", str(events_fd), "--quiet"]
 
     def cancel(self, uri: str) -> bool:
         """Ask the run of ``uri`` to stop; False when none is running."""

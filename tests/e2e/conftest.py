@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -49,3 +50,13 @@ def run_driver() -> Driver:
         return json.loads(stdout), stderr[-3000:]
 
     return run
+
+
+def driver_spec(workspace: Path, vsix: Path, artifacts: Path, **fields: Any) -> Path:
+    """The spec file a VS Code driver reads (code-server, the .vsix, the workspace, ``artifacts`` emptied for this
+    session, and the driver's own ``fields``), written beside the workspace."""
+    shutil.rmtree(artifacts, ignore_errors=True)
+    spec = {"codeServer": str(CODE_SERVER), "vsix": str(vsix), "workspace": str(workspace), "artifacts": str(artifacts)}
+    path = workspace.parent / "spec.json"
+    path.write_text(json.dumps({**spec, **fields}, indent=2))
+    return path

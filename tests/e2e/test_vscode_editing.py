@@ -9,7 +9,6 @@ screenshot of each step lands in test-artifacts/e2e/vscode-editing/, with the lo
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,10 +16,11 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.conftest import driver_spec
+
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
-CODE_SERVER = ROOT / ".tools" / "code-server"
 ARTIFACTS = ROOT / "test-artifacts" / "e2e" / "vscode-editing"
 Driver = Callable[[str, list[str], float], tuple[dict[str, Any], str]]  # the run_driver fixture (conftest.py)
 STEP_TIMEOUT_S = 60
@@ -117,17 +117,7 @@ def session(vsix: Path, run_driver: Driver, tmp_path_factory: pytest.TempPathFac
     for name, pass_type in FILES.items():
         (workspace / name).write_text(TEMPLATE.replace("PASS_TYPE", pass_type))
     (workspace / "package.json").write_text('{"name": "not-an-olive-config", "version": "1.0.0"}\n')
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    spec = {
-        "codeServer": str(CODE_SERVER),
-        "vsix": str(vsix),
-        "workspace": str(workspace),
-        "artifacts": str(ARTIFACTS),
-        "timeout": STEP_TIMEOUT_S,
-        "steps": STEPS,
-    }
-    spec_file = workspace.parent / "spec.json"
-    spec_file.write_text(json.dumps(spec, indent=2))
+    spec_file = driver_spec(workspace, vsix, ARTIFACTS, timeout=STEP_TIMEOUT_S, steps=STEPS)
     result, stderr = run_driver("vscode_editing.mjs", ["--spec", str(spec_file)], 60 + STEP_TIMEOUT_S * 2 * len(STEPS))
     assert "error" not in result, f"the e2e driver failed before its steps: {result['error']}\n{stderr}"
     return result, f"{json.dumps(result, indent=2)}\nartifacts: {ARTIFACTS}\n{stderr}"

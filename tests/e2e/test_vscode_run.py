@@ -9,19 +9,18 @@ the runner's own warning and must show as text. Screenshots: test-artifacts/e2e/
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.e2e.conftest import driver_spec
 from tests.runner.conftest import phrase_rows
 
 pytestmark = [pytest.mark.e2e, pytest.mark.runner]
 
 ROOT = Path(__file__).resolve().parents[2]
-CODE_SERVER = ROOT / ".tools" / "code-server"
 EXAMPLE = ROOT / "examples" / "phrase-classification" / "olive-config.json"
 ARTIFACTS = ROOT / "test-artifacts" / "e2e" / "vscode-run"
 UNSAFE = "<img src=x onerror=alert(1)>"
@@ -51,20 +50,8 @@ def watched(vsix: Path, run_driver: Any, tiny_model: Path, tmp_path_factory: pyt
     workspace = tmp_path_factory.mktemp("vscode-run") / "workspace"
     config = example_workspace(workspace, tiny_model)
     passes_line = config.read_text(encoding="utf-8").splitlines().index('  "passes": {') + 1
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    spec = {
-        "codeServer": str(CODE_SERVER),
-        "vsix": str(vsix),
-        "workspace": str(workspace),
-        "artifacts": str(ARTIFACTS),
-        "timeout": 60,
-        "runTimeout": 400,
-        "file": "olive-config.json",
-        "passesLine": passes_line,
-        "unsafeText": UNSAFE,
-    }
-    spec_file = workspace.parent / "spec.json"
-    spec_file.write_text(json.dumps(spec, indent=2))
+    fields = {"timeout": 60, "runTimeout": 400, "file": "olive-config.json", "passesLine": passes_line}
+    spec_file = driver_spec(workspace, vsix, ARTIFACTS, **fields, unsafeText=UNSAFE)
     result, stderr = run_driver("vscode_run.mjs", ["--spec", str(spec_file)], 600)
     report = f"{json.dumps(result, indent=2)}\nartifacts: {ARTIFACTS}\n{stderr}"
     assert result["ok"], f"the run was not watched to its end: {result.get('error')}\n{report}"

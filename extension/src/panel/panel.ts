@@ -262,7 +262,8 @@ function uriKey(uri: string): string {
     }
 }
 
-function fileName(uri: vscode.Uri): string {
+/** The last segment of the URI's path: the config file's name in titles and messages. */
+export function fileName(uri: vscode.Uri): string {
     const parts = uri.path.split('/');
     return parts[parts.length - 1] || uri.toString();
 }
