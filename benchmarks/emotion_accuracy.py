@@ -30,11 +30,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from olive_events.sink import EventSink
 from olive_runner import report
 from olive_runner.cache import fingerprint
 from olive_runner.data import read_json_rows, split_by_distinct_text
 from olive_runner.engine import Plan, RunOptions, execute, plan
-from olive_runner.events import EventSink
 from olive_runner.passes.base import ModelArtifact
 
 REPO = Path(__file__).resolve().parents[1]

@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from olive_runner.events import EventSink
+from olive_events.sink import EventSink
 from olive_runner.passes import lora
 from olive_runner.passes.base import ModelArtifact, PassContext
 
@@ -201,7 +201,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         model = args.model
         if model is None:
-            from olive_runner.models import build_tiny_phi3
+            from olive_runner.tiny_models import build_tiny_phi3
 
             model = build_tiny_phi3(Path(tmp) / "tiny-phi3", seed=0)
         results: dict[str, list[tuple[float, float]]] = {"plain": [], "pass": []}

@@ -12,6 +12,10 @@ echo "==> ruff"
 .venv/bin/ruff check .
 echo "==> mypy"
 .venv/bin/mypy
+echo "==> import layers (pyproject.toml [tool.importlinter])"
+.venv/bin/lint-imports --no-cache
+echo "==> generated files up to date (event docs, event schema, extension types)"
+.venv/bin/python -m olive_events.render || { echo "run: .venv/bin/python -m olive_events.render --write"; exit 1; }
 echo "==> schema file up to date"
 .venv/bin/olive-studio schema | diff -q - schemas/olive_schema/olive-config.schema.json \
     || { echo "schemas/olive_schema/olive-config.schema.json is stale: run olive-studio schema --write"; exit 1; }

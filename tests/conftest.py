@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# Every EventSink in this process and in every runner it starts checks each event against the contract
+# (schemas/olive_events/contract.py) before writing it: a producer that drifts from the declaration fails.
+os.environ["OLIVE_STUDIO_CHECK_EVENTS"] = "1"
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -27,6 +32,6 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """
     pytest.importorskip("torch")
     pytest.importorskip("transformers")
-    from olive_runner.models import build_tiny_phi3
+    from olive_runner.tiny_models import build_tiny_phi3
 
     return build_tiny_phi3(tmp_path_factory.mktemp("tiny-phi3") / "model", seed=0)

@@ -8,8 +8,8 @@
  */
 
 import * as vscode from 'vscode';
-import { formatDuration } from './panel/format';
-import { initialState, progress, reduce, type RunState } from './panel/model';
+import { formatDuration } from './shared/format';
+import { initialState, progress, reduce, type RunState } from './shared/model';
 import { fileName as panelFileName, ResultsPanels, type RunEvent, type RunSummary } from './panel/panel';
 
 export const RUN_EVENT = 'oliveStudio/runEvent';
@@ -130,9 +130,8 @@ export class RunTracker implements vscode.Disposable {
         if (notification === undefined) {
             return;
         }
-        const now = progress(state);
-        const percent = Math.floor(now.fraction * 100);
-        const increment = Math.max(0, percent - notification.reported);
+        const now = progress(state); // the runner's numbers, as `$/progress` and the panel show them
+        const increment = Math.max(0, now.percentage - notification.reported);
         notification.reported += increment;
         notification.progress.report({ increment, message: now.current || undefined });
     }
@@ -148,7 +147,7 @@ export class RunTracker implements vscode.Disposable {
         const duration = formatDuration(state.durationS);
         const text: Record<RunState['status'], string> = {
             idle: `$(beaker) Olive: ${name}`,
-            running: `$(sync~spin) Olive: ${now.current || 'starting'} ${Math.floor(now.fraction * 100)}%`,
+            running: `$(sync~spin) Olive: ${now.current || 'starting'} ${now.percentage}%`,
             completed: `$(check) Olive: completed in ${duration}`,
             failed: '$(error) Olive: run failed',
             refused: '$(error) Olive: run refused',

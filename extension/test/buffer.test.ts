@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LOG_EVENTS_KEPT, RunBuffer } from '../src/panel/buffer';
-import { replay, type RunEvent, type RunState } from '../src/panel/model';
+import { replay, type RunEvent, type RunState } from '../src/shared/model';
 import { cachedRun, completedRun } from './fixtures';
 
 const log = (message: string): RunEvent => ({ v: 1, type: 'log', level: 'info', message, source: 'runner-output' });

@@ -4,10 +4,10 @@
  */
 
 import { JSDOM } from 'jsdom';
-import { ResultsApp, type PersistedState, type WebviewApi } from '../src/panel/app';
-import type { RunEvent, RunSummary } from '../src/panel/model';
-import type { ConfigRef, WebviewMessage } from '../src/panel/protocol';
-import type { ChartSeries, LossChart } from '../src/panel/view';
+import { ResultsApp, type PersistedState, type WebviewApi } from '../src/webview/app';
+import type { RunEvent, RunSummary } from '../src/shared/model';
+import type { ConfigRef, WebviewMessage } from '../src/shared/protocol';
+import type { ChartSeries, LossChart } from '../src/webview/view';
 
 export const CONFIG: ConfigRef = { uri: 'file:///home/dev/tone/olive-config.json', name: 'olive-config.json' };
 

@@ -1,7 +1,8 @@
 /**
- * The few parts of the `vscode` module that src/panel/panel.ts uses, faked for unit tests (esbuild aliases
- * `vscode` to this file when it bundles the tests). `fake` records what the code under test did: the panels it
- * created, the messages it posted, the commands it ran, the warnings it showed.
+ * The few parts of the `vscode` module that src/panel/panel.ts and src/runs.ts use, faked for unit tests (esbuild
+ * aliases `vscode` to this file when it bundles the tests). `fake` records what the code under test did: the
+ * panels it created, the messages it posted, the commands it ran, the warnings it showed, its status bar items
+ * and progress notifications.
  */
 
 type Listener<T> = (value: T) => void;
@@ -96,6 +97,57 @@ export enum FileType {
     Directory = 2,
 }
 
+export enum StatusBarAlignment {
+    Left = 1,
+    Right = 2,
+}
+
+export enum ProgressLocation {
+    SourceControl = 1,
+    Window = 10,
+    Notification = 15,
+}
+
+export class ThemeColor {
+    constructor(readonly id: string) {}
+}
+
+export class FakeStatusBarItem {
+    name = '';
+    text = '';
+    tooltip: unknown = undefined;
+    command: unknown = undefined;
+    backgroundColor: unknown = undefined;
+    visible = false;
+
+    constructor(
+        readonly id: string,
+        readonly alignment: unknown,
+        readonly priority: unknown,
+    ) {}
+
+    show(): void {
+        this.visible = true;
+    }
+
+    hide(): void {
+        this.visible = false;
+    }
+
+    dispose(): void {
+        this.visible = false;
+    }
+}
+
+/** One `withProgress` call: what was reported to it, and whether its task has finished. */
+export interface FakeProgress {
+    readonly options: { readonly location?: unknown; readonly title?: string; readonly cancellable?: boolean };
+    readonly reports: { readonly message?: string; readonly increment?: number }[];
+    done: boolean;
+    /** What clicking the notification's Cancel would do. */
+    cancel(): void;
+}
+
 export class FakeWebview {
     html = '';
     /** Set by createWebviewPanel, or by the code under test on a restored panel. */
@@ -170,6 +222,11 @@ export const fake = {
     warnings: [] as string[],
     commands: [] as { command: string; args: unknown[] }[],
     logs: [] as string[],
+    errors: [] as string[],
+    infos: [] as string[],
+    statusBarItems: [] as FakeStatusBarItem[],
+    progress: [] as FakeProgress[],
+    registered: new Map<string, (...args: unknown[]) => unknown>(),
     /** path -> type; anything else does not exist */
     files: new Map<string, FileType>(),
     workspaceFolders: [] as string[],
@@ -178,6 +235,11 @@ export const fake = {
         this.warnings.length = 0;
         this.commands.length = 0;
         this.logs.length = 0;
+        this.errors.length = 0;
+        this.infos.length = 0;
+        this.statusBarItems.length = 0;
+        this.progress.length = 0;
+        this.registered.clear();
         this.files.clear();
         this.workspaceFolders.length = 0;
     },
@@ -194,9 +256,41 @@ export const window = {
         fake.panels.push(panel);
         return panel;
     },
+    activeTextEditor: undefined,
     showWarningMessage(message: string): Promise<undefined> {
         fake.warnings.push(message);
         return Promise.resolve(undefined);
+    },
+    showErrorMessage(message: string): Promise<undefined> {
+        fake.errors.push(message);
+        return Promise.resolve(undefined);
+    },
+    showInformationMessage(message: string): Promise<undefined> {
+        fake.infos.push(message);
+        return Promise.resolve(undefined);
+    },
+    createStatusBarItem(id: string, alignment: unknown, priority: unknown): FakeStatusBarItem {
+        const item = new FakeStatusBarItem(id, alignment, priority);
+        fake.statusBarItems.push(item);
+        return item;
+    },
+    withProgress<R>(
+        options: FakeProgress['options'],
+        task: (
+            progress: { report(value: { message?: string; increment?: number }): void },
+            token: { onCancellationRequested(listener: () => void): Disposable },
+        ) => Promise<R>,
+    ): Promise<R> {
+        const cancelled = new EventEmitter<void>();
+        const record: FakeProgress = { options, reports: [], done: false, cancel: () => cancelled.fire() };
+        fake.progress.push(record);
+        const result = task(
+            { report: (value) => record.reports.push(value) },
+            { onCancellationRequested: cancelled.event },
+        );
+        return result.finally(() => {
+            record.done = true;
+        });
     },
     createOutputChannel(): Record<string, (message: string) => void> {
         const record = (message: string): void => {
@@ -220,6 +314,10 @@ export const workspace = {
 };
 
 export const commands = {
+    registerCommand(command: string, callback: (...args: unknown[]) => unknown): Disposable {
+        fake.registered.set(command, callback);
+        return new Disposable(() => fake.registered.delete(command));
+    },
     executeCommand(command: string, ...args: unknown[]): Promise<undefined> {
         fake.commands.push({ command, args });
         return Promise.resolve(undefined);

@@ -4,7 +4,7 @@
  * and most of the model builder's quantization lines are left out, and paths were rewritten to /home/dev.
  */
 
-import type { RunEvent, RunSummary } from '../src/panel/model';
+import type { RunEvent, RunSummary } from '../src/shared/model';
 import cachedText from './fixtures/run-cached.jsonl';
 import completedText from './fixtures/run-completed.jsonl';
 import summaryList from './fixtures/summaries.json';

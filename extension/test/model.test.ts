@@ -13,7 +13,7 @@ import {
     runElapsed,
     type RunEvent,
     type RunState,
-} from '../src/panel/model';
+} from '../src/shared/model';
 import { cachedRun, completedRun, ofType, prefix, summaries } from './fixtures';
 
 const runId = completedRun[0].run_id ?? '';
@@ -69,20 +69,27 @@ describe('pass timeline', () => {
         );
     });
 
-    it('counts progress by passes, the fine-tune by its steps, then each evaluated model', () => {
-        const midTraining = replay(
-            prefix(completedRun, (e) => e.type === 'train_step' && e.step === 8 && e.loss !== null),
-        );
-        const p = progress(midTraining);
-        assert.equal(p.total, 3);
-        assert.ok(Math.abs(p.fraction - 0.5 / 3) < 1e-9, String(p.fraction));
-        assert.equal(p.current, 'lora (step 8/16)');
+    it('shows the progress the events carry: rising, naming the running pass, then the model being evaluated', () => {
+        const until = prefix(completedRun, (e) => e.type === 'train_step' && e.step === 8 && e.loss !== null);
+        const p = progress(replay(until));
+        const carried = until[until.length - 1].progress;
+        assert.ok(carried !== undefined);
+        assert.equal(p.percentage, carried.percentage);
+        assert.equal(p.fraction, carried.percentage / 100);
+        assert.ok(p.percentage > 0 && p.percentage < 100, String(p.percentage));
+        assert.equal(p.current, 'lora (LoRA) 1/3: step 8/16, loss 6.180');
 
-        const evaluating = replay(prefix(completedRun, (e) => e.type === 'metrics'));
-        const q = progress(evaluating);
-        assert.equal(q.total, 6); // 3 passes + 3 stages from eval_start
-        assert.equal(q.done, 4);
-        assert.equal(q.current, 'evaluating fine_tuned');
+        const q = progress(replay(prefix(completedRun, (e) => e.type === 'metrics')));
+        assert.ok(q.percentage > p.percentage, `${q.percentage} after ${p.percentage}`);
+        assert.equal(q.current, 'evaluating fine_tuned (2/3)');
+
+        const percentages = completedRun.map((_, i) => progress(replay(completedRun.slice(0, i + 1))).percentage);
+        assert.deepEqual(
+            percentages,
+            [...percentages].sort((a, b) => a - b),
+            'never moves backwards',
+        );
+        assert.equal(progress(replay(completedRun)).percentage, 100);
     });
 
     it('marks the running pass cancelled when the run is cancelled, and keeps the later ones pending', () => {
@@ -282,6 +289,161 @@ describe('log tail', () => {
             ['Loading olive...'],
         );
         assert.equal(state.training.length, 0);
+    });
+});
+
+describe('progress', () => {
+    const start = completedRun[0];
+    const withProgress = (percentage: unknown, message: unknown): RunEvent =>
+        ev('log', { level: 'info', message: 'x', progress: { percentage, message } });
+
+    for (const [name, run] of [
+        ['completed', completedRun],
+        ['cached', cachedRun],
+    ] as const) {
+        it(`shows after each event of the ${name} run exactly the progress that event carries`, () => {
+            let state = initialState();
+            for (const [i, event] of run.entries()) {
+                state = reduce(state, event);
+                const carried = event.progress;
+                assert.ok(carried !== undefined, `event ${i} (${event.type}) carries progress`);
+                const shown = progress(state);
+                assert.deepEqual(
+                    { percentage: shown.percentage, message: shown.current, fraction: shown.fraction },
+                    { percentage: carried.percentage, message: carried.message, fraction: carried.percentage / 100 },
+                    `after event ${i} (${event.type})`,
+                );
+            }
+        });
+    }
+
+    it('shows 0 and no message before any event carried progress (a runner older than events 1.1)', () => {
+        assert.deepEqual(progress(initialState()), { fraction: 0, percentage: 0, current: '' });
+        const { progress: _dropped, ...old } = start;
+        const state = reduce(initialState(), old);
+        assert.equal(state.status, 'running');
+        assert.deepEqual(progress(state), { fraction: 0, percentage: 0, current: '' });
+    });
+
+    it('keeps the previous progress through an event without one or with a malformed one', () => {
+        const state = replay(prefix(completedRun, (e) => e.type === 'train_step'));
+        const before = progress(state);
+        assert.ok(before.percentage > 0);
+        const malformed: unknown[] = [
+            undefined,
+            null,
+            'half',
+            42,
+            [],
+            {},
+            { percentage: 50 },
+            { message: 'x' },
+            { percentage: '50', message: 'x' },
+            { percentage: 50.5, message: 'x' },
+            { percentage: -1, message: 'x' },
+            { percentage: 101, message: 'x' },
+            { percentage: Number.NaN, message: 'x' },
+            { percentage: 50, message: 7 },
+        ];
+        for (const value of malformed) {
+            const next = reduce(state, ev('log', { level: 'info', message: 'x', progress: value }));
+            assert.notEqual(next, state, 'the log line itself is applied');
+            assert.deepEqual(progress(next), before, JSON.stringify(value) ?? String(value));
+        }
+        const next = reduce(state, withProgress(40, 'lora (LoRA) 1/3: step 9/16'));
+        assert.deepEqual(progress(next), { fraction: 0.4, percentage: 40, current: 'lora (LoRA) 1/3: step 9/16' });
+    });
+
+    it('starts again from the new run_start', () => {
+        const ended = replay(completedRun);
+        assert.equal(progress(ended).percentage, 100);
+        const { progress: _dropped, ...old } = cachedRun[0];
+        assert.deepEqual(progress(reduce(ended, old)), { fraction: 0, percentage: 0, current: '' });
+        assert.deepEqual(progress(reduce(ended, cachedRun[0])), { fraction: 0, percentage: 0, current: 'starting' });
+    });
+
+    it('keeps the ended run at its final progress while the next run prints its first lines', () => {
+        const ended = replay(completedRun);
+        const next = reduce(ended, {
+            type: 'log',
+            level: 'info',
+            message: 'Loading olive...',
+            source: 'runner-output',
+            progress: { percentage: 0, message: 'starting' },
+        });
+        assert.notEqual(next, ended);
+        assert.deepEqual(progress(next), { fraction: 1, percentage: 100, current: 'run completed' });
+    });
+
+    it('ignores the progress of an event it ignores', () => {
+        const state = replay(prefix(completedRun, (e) => e.type === 'train_step'));
+        const carrying = { percentage: 99, message: 'from elsewhere' };
+        for (const event of [
+            { v: 1, type: 'from_the_future', run_id: runId, progress: carrying },
+            { v: 2, type: 'log', run_id: runId, level: 'info', message: 'x', progress: carrying },
+            { v: 1, type: 'pass_start', run_id: runId, progress: carrying },
+            { v: 1, type: 'log', run_id: 'an-older-run', level: 'info', message: 'x', progress: carrying },
+        ]) {
+            assert.equal(reduce(state, event), state, event.type);
+        }
+    });
+});
+
+describe('newer runners', () => {
+    const state = replay(prefix(completedRun, (e) => e.type === 'pass_start'));
+
+    it('ignores an event of a type it does not know: the same state object comes back', () => {
+        const event = {
+            v: 1,
+            type: 'from_the_future',
+            time: timeOf(completedRun[1]) + 1,
+            run_id: runId,
+            pass_name: 'lora',
+            message: 'a type added by a newer minor version',
+            progress: { percentage: 10, message: 'lora (LoRA) 1/3: warming up' },
+        };
+        assert.equal(reduce(state, event), state);
+        assert.equal(reduce(state, JSON.parse(JSON.stringify(event))), state);
+    });
+
+    it('applies a known event that carries fields it does not know (a newer minor version)', () => {
+        const step = ofType(completedRun, 'train_step')[0];
+        const event = {
+            ...step,
+            gradient_norm: 0.42,
+            gpu: { name: 'H200', memory_gb: 139 },
+            progress: { percentage: 1, message: 'lora (LoRA) 1/3: step 1/16, loss 7.863', eta_s: 480 },
+        };
+        const next = reduce(state, event);
+        assert.notEqual(next, state);
+        assert.deepEqual(next.training[0].loss, [{ x: step.step, y: step.loss }]);
+        assert.deepEqual(next.progress, { percentage: 1, message: 'lora (LoRA) 1/3: step 1/16, loss 7.863' });
+        assert.equal(JSON.stringify(next).includes('gradient_norm'), false, 'unknown fields stay out of the state');
+    });
+
+    it('applies a pass_end with an unknown extra field and an extra progress field', () => {
+        const end = ofType(completedRun, 'pass_end')[0];
+        const next = reduce(state, { ...end, peak_memory_bytes: 123, progress: { ...end.progress, unit: 'pass' } });
+        assert.equal(next.passes[0].status, 'done');
+        assert.equal(next.passes[0].durationS, end.duration_s);
+    });
+
+    it('ignores every event of a newer major version, whatever it carries', () => {
+        for (const v of [2, '2', '2.0', 3]) {
+            for (const event of [
+                {
+                    v,
+                    type: 'run_end',
+                    run_id: runId,
+                    status: 'completed',
+                    progress: { percentage: 100, message: 'done' },
+                },
+                { v, type: 'log', run_id: runId, level: 'info', message: 'new' },
+                { v, type: 'run_start', run_id: 'next', passes: [] },
+            ]) {
+                assert.equal(reduce(state, event), state, JSON.stringify(event));
+            }
+        }
     });
 });
 

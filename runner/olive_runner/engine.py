@@ -9,11 +9,25 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from olive_events import history
+from olive_events.contract import (
+    Artifact,
+    ErrorEvent,
+    PassEnd,
+    PassRef,
+    PassStart,
+    PassStatus,
+    RunEnd,
+    RunStart,
+    RunStatus,
+)
+from olive_events.sink import EventSink
 from olive_schema import versions
 from olive_schema.checker import CheckOptions, check_text
 from olive_schema.config_view import pass_entries
@@ -22,9 +36,8 @@ from olive_schema.jsontree import LineIndex
 from olive_schema.migrate import MigrationError, migrate_text
 from olive_schema.pass_catalog import resolve_at
 
-from olive_runner import locations, passes
+from olive_runner import passes
 from olive_runner.cache import PassCache, fingerprint, pass_key
-from olive_runner.events import EventSink
 from olive_runner.passes.base import ModelArtifact, PassContext, PassError
 
 
@@ -91,9 +104,9 @@ def plan(options: RunOptions) -> Plan:
         olive_version=newest,
         input=_input_model(config, base_dir),
         data_configs={d["name"]: d for d in config.get("data_configs") or [] if isinstance(d, dict)},
-        passes=_passes(config, newest),
-        output_dir=options.output_dir or locations.output_dir(config, base_dir),
-        cache_dir=options.cache_dir or locations.cache_dir(config, base_dir),
+        passes=_passes(config, newest, options.accelerator),
+        output_dir=options.output_dir or history.output_dir(config, base_dir),
+        cache_dir=options.cache_dir or history.cache_dir(config, base_dir),
         migrated=migration.steps,
         config_path=path.resolve(),
     )
@@ -127,21 +140,42 @@ def _input_model(config: dict[str, Any], base_dir: Path) -> ModelArtifact:
     )
 
 
-def _passes(config: dict[str, Any], version: str) -> list[PlannedPass]:
+def _passes(config: dict[str, Any], version: str, accelerator: str) -> list[PlannedPass]:
+    """The config's passes in order, each one the native runner executes on this machine; else refused."""
     planned = []
-    unsupported = []
+    problems = []
     for entry in pass_entries(config):
         canonical = resolve_at(entry.type_name or "", version) or str(entry.type_name)
-        if canonical not in passes.MODULES:
-            unsupported.append(f"passes.{entry.name}: {canonical}")
+        declared = passes.find(canonical)
+        if declared is None:
+            problems.append(f"the runner cannot execute passes.{entry.name}: {canonical}; it runs {_runnable()}.")
             continue
+        reason = _hardware_missing(declared, accelerator)
+        if reason:
+            problems.append(f"passes.{entry.name}: {reason}")
         flat = {k: v for k, v in entry.body.items() if k not in ("type", "config", "host", "evaluator")}
         params = {**flat, **(entry.body.get("config") or {})}  # Olive lets the nested value win
         planned.append(PlannedPass(entry.name, canonical, params))
-    if unsupported:
-        can = ", ".join(passes.runnable())
-        raise ConfigRefused([f"the runner cannot execute {u}; it runs {can}." for u in unsupported])
+    if problems:
+        raise ConfigRefused(problems)
     return planned
+
+
+def _runnable() -> str:
+    return ", ".join(passes.runnable())
+
+
+def _hardware_missing(declared: passes.RunnablePass, accelerator: str) -> str:
+    """Why ``declared`` cannot run here ("" when it can): a CUDA-only pass without a visible CUDA device."""
+    if "cpu" in declared.accelerators:
+        return ""
+    try:
+        import torch
+    except ImportError:
+        return f"{declared.needs} (PyTorch is not installed in {sys.executable})."
+    if not torch.cuda.is_available():
+        return f"{declared.needs} (no CUDA device is visible to PyTorch)."
+    return ""
 
 
 CANCELLED = "cancelled by the user"
@@ -159,13 +193,14 @@ def execute(run: Plan, sink: EventSink, options: RunOptions) -> dict[str, Any]:
     """
     started = time.time()
     sink.emit(
-        "run_start",
-        config=str(options.config),
-        olive_version=run.olive_version,
-        passes=[{"name": p.name, "type": p.type} for p in run.passes],
-        output_dir=str(run.output_dir),
-        cache_dir=str(run.cache_dir),
-        migrated=run.migrated,
+        RunStart(
+            config=str(options.config),
+            olive_version=run.olive_version,
+            passes=[PassRef(name=p.name, type=p.type) for p in run.passes],
+            output_dir=str(run.output_dir),
+            cache_dir=str(run.cache_dir),
+            migrated=run.migrated,
+        )
     )
     records: list[dict[str, Any]] = []
     try:
@@ -188,22 +223,22 @@ def _run_passes(
     stages = {"input": run.input}
     for index, planned in enumerate(run.passes):
         key = pass_key(planned.type, planned.params, input_key, _data_keys(planned.params, run))
-        sink.emit("pass_start", pass_name=planned.name, pass_type=planned.type, index=index, total=len(run.passes))
+        sink.emit(PassStart(pass_name=planned.name, pass_type=planned.type, index=index, total=len(run.passes)))
         begin = time.time()
         cached = cache.done(key)
-        status = "cached" if cached is not None else "done"
+        status: PassStatus = "cached" if cached is not None else "done"
         try:
             artifact = cached or _run_pass(planned, artifact, key, cache, run, sink, options)
         except KeyboardInterrupt:
-            sink.emit("pass_end", pass_name=planned.name, status="cancelled", duration_s=round(time.time() - begin, 2))
+            sink.emit(PassEnd(pass_name=planned.name, status="cancelled", duration_s=round(time.time() - begin, 2)))
             raise
         except Exception as exc:
             message = str(exc) if isinstance(exc, PassError | ConfigRefused) else f"{type(exc).__name__}: {exc}"
-            sink.emit("error", pass_name=planned.name, message=message)
-            sink.emit("pass_end", pass_name=planned.name, status="failed", duration_s=round(time.time() - begin, 2))
+            sink.emit(ErrorEvent(pass_name=planned.name, message=message))
+            sink.emit(PassEnd(pass_name=planned.name, status="failed", duration_s=round(time.time() - begin, 2)))
             raise _PassFailed(message) from exc
         duration = round(time.time() - begin, 2)
-        sink.emit("pass_end", pass_name=planned.name, status=status, duration_s=duration, artifact=str(artifact.path))
+        sink.emit(PassEnd(pass_name=planned.name, status=status, duration_s=duration, artifact=str(artifact.path)))
         records.append(
             {
                 "name": planned.name,
@@ -240,8 +275,9 @@ def _run_pass(
         data_configs=run.data_configs,
         events=sink,
         accelerator=options.accelerator,
+        olive_version=run.olive_version,
     )
-    produced = passes.load(planned.type)(context)
+    produced = passes.REGISTRY[planned.type].load()(context)
     return cache.commit(key, workspace, produced)
 
 
@@ -287,7 +323,7 @@ def _publish(artifact: ModelArtifact, output_dir: Path, sink: EventSink) -> Mode
         artifact.quantized,
     )
     sink.emit(
-        "artifact", role="output_model", kind=published.kind, path=str(published.path), size_bytes=_size(published.path)
+        Artifact(role="output_model", kind=published.kind, path=str(published.path), size_bytes=_size(published.path))
     )
     return published
 
@@ -302,7 +338,7 @@ def _evaluate(run: Plan, stages: dict[str, ModelArtifact], sink: EventSink) -> d
     try:
         return evaluate_stages(run, stages, sink)
     except Exception as exc:  # evaluation is a report: its failure must not lose the run
-        sink.emit("log", level="warning", message=f"evaluation skipped: {type(exc).__name__}: {exc}")
+        sink.log(f"evaluation skipped: {type(exc).__name__}: {exc}", "warning")
         return {}
 
 
@@ -311,11 +347,12 @@ def _finish(
     sink: EventSink,
     records: list[dict[str, Any]],
     started: float,
-    status: str,
+    status: RunStatus,
     final: ModelArtifact | None,
     metrics: dict[str, Any],
     error: str | None,
 ) -> dict[str, Any]:
+    duration = round(time.time() - started, 2)
     summary = {
         "run_id": sink.run_id,
         "config": str(run.config_path or ""),
@@ -326,15 +363,15 @@ def _finish(
         "metrics": metrics,
         "error": error,
         "started": started,
-        "duration_s": round(time.time() - started, 2),
+        "duration_s": duration,
         "migrated": run.migrated,
     }
     run.output_dir.mkdir(parents=True, exist_ok=True)
     summary_path = run.output_dir / "run_summary.json"
     text = json.dumps(summary, indent=2, default=str)
     summary_path.write_text(text, encoding="utf-8")
-    history = locations.history_path(run.output_dir, started, sink.run_id)
-    history.parent.mkdir(parents=True, exist_ok=True)
-    history.write_text(text, encoding="utf-8")
-    sink.emit("run_end", status=status, duration_s=summary["duration_s"], summary=str(summary_path), error=error)
+    past = history.history_path(run.output_dir, started, sink.run_id)
+    past.parent.mkdir(parents=True, exist_ok=True)
+    past.write_text(text, encoding="utf-8")
+    sink.emit(RunEnd(status=status, duration_s=duration, summary=str(summary_path), error=error))
     return summary

@@ -17,14 +17,16 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from olive_runner.events import EventSink
+from olive_events.contract import EvalStart, Metrics
+from olive_events.sink import EventSink
+
+from olive_runner import passes
 from olive_runner.passes.base import ModelArtifact
 
 if TYPE_CHECKING:
     from olive_runner.engine import Plan
 
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
-TRAINING_PASSES = ("LoRA", "QLoRA")
 SPEED_PROMPTS = 4
 
 
@@ -41,14 +43,14 @@ class EvalSetup:
 def evaluate_stages(run: Plan, stages: dict[str, ModelArtifact], sink: EventSink) -> dict[str, Any]:
     setup = eval_setup(run)
     if setup is None:
-        sink.emit("log", level="info", message="no held-out classification data: accuracy not measured")
+        sink.log("no held-out classification data: accuracy not measured")
     metrics: dict[str, Any] = {}
     measured = stages_to_measure(run, stages)
-    sink.emit("eval_start", stages=list(measured))
+    sink.emit(EvalStart(stages=list(measured)))
     for stage, artifact in measured.items():
         values = measure_or_warn(stage, artifact, setup, sink)
         metrics[stage] = values
-        sink.emit("metrics", stage=stage, kind=artifact.kind, **values)
+        sink.emit(Metrics(stage=stage, kind=artifact.kind, **values))
     return metrics
 
 
@@ -60,7 +62,7 @@ def measure_or_warn(stage: str, artifact: ModelArtifact, setup: EvalSetup | None
     except Exception as exc:  # a report: say what failed, keep the rest
         from olive_runner import evaluate
 
-        sink.emit("log", level="warning", message=f"{stage}: not evaluated: {type(exc).__name__}: {exc}")
+        sink.log(f"{stage}: not evaluated: {type(exc).__name__}: {exc}", "warning")
         return {"size_bytes": evaluate.model_size_bytes(artifact.path)}
 
 
@@ -87,18 +89,29 @@ def stages_to_measure(run: Plan, stages: dict[str, ModelArtifact]) -> dict[str, 
         artifact = stages.get(planned.name)
         if artifact is None:
             continue
-        if artifact.kind == "hf" and artifact.adapter_path is None and planned.type != "ModelBuilder":
+        declared = passes.find(planned.type)
+        if (
+            artifact.kind == "hf"
+            and artifact.adapter_path is None
+            and declared is not None
+            and declared.output != "onnx"
+        ):
             chosen["fine_tuned"] = artifact
         if artifact.kind == "onnx":
             chosen[f"onnx_{planned.params.get('precision', 'model')}"] = artifact
     return chosen
 
 
+def _trains(pass_type: str) -> bool:
+    declared = passes.find(pass_type)
+    return declared is not None and declared.trains
+
+
 def eval_setup(run: Plan) -> EvalSetup | None:
     """Held-out rows, the template, its label column and the BOS rule, from the first fine-tuning pass."""
     from olive_runner import data
 
-    training = next((p for p in run.passes if p.type in TRAINING_PASSES), None)
+    training = next((p for p in run.passes if _trains(p.type)), None)
     if training is None:
         return None
     train_config = run.data_configs.get(str(training.params.get("train_data_config")))

@@ -14,9 +14,11 @@ import warnings
 from pathlib import Path
 from typing import IO, Any
 
+from olive_events.contract import RunEnd
+from olive_events.sink import EventSink
+
 from olive_runner.display import ProgressDisplay
 from olive_runner.engine import ConfigRefused, RunOptions, execute, plan
-from olive_runner.events import EventSink
 
 EXIT_OK, EXIT_FAILED, EXIT_REFUSED, EXIT_CANCELLED = 0, 1, 2, 130
 EXIT_CODES = {"completed": EXIT_OK, "cancelled": EXIT_CANCELLED}
@@ -47,7 +49,7 @@ def run_run(
     try:
         run = plan(options)
     except ConfigRefused as refused:
-        sink.emit("run_end", status="refused", problems=refused.problems)
+        sink.emit(RunEnd(status="refused", problems=refused.problems))
         for problem in refused.problems:
             print(problem, file=sys.stderr)
         return EXIT_REFUSED

@@ -126,7 +126,7 @@ def spec_at(pass_name: str, version: str) -> PassSpec:
             schema = dict(curated[param].get("schema", {}))
         else:
             schema = pytypes.to_schema(str(span.get("type", "")), enums_at(version))
-        known, default = pytypes.default_value(span.get("default"))
+        known, default = pytypes.default_value(span.get("default"), enums_at(version))
         if span.get("default") == "None" and schema:
             schema = _nullable(schema)
         params[param] = ParamSpec(

@@ -11,6 +11,7 @@ turn into a false alarm.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -146,10 +147,15 @@ def _arguments(node: ast.expr) -> list[ast.expr]:
     return list(node.elts) if isinstance(node, ast.Tuple) else [node]
 
 
-def default_value(text: str | None) -> tuple[bool, Any]:
-    """Olive's default (a Python repr) as JSON, when it is a plain literal: (known, value)."""
+def default_value(text: str | None, enums: Mapping[str, list[Any]] | None = None) -> tuple[bool, Any]:
+    """Olive's default (a Python repr) as JSON, when it is a plain literal or a member of one of ``enums``
+    (``DeviceMap.AUTO`` is the value ``"auto"``): (known, value)."""
     if text is None or text == "None":
         return False, None
+    member = re.fullmatch(r"(\w+)\.(\w+)", text)
+    if member and enums and member.group(1) in enums:
+        values = [v for v in enums[member.group(1)] if str(v).upper() == member.group(2).upper()]
+        return (True, values[0]) if values else (False, None)
     try:
         value = ast.literal_eval(text)
     except (ValueError, SyntaxError):

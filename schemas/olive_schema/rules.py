@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from olive_schema import catalog, codes, pass_catalog, versions
+from olive_schema import catalog, codes, pass_catalog, rule_texts, versions
 from olive_schema.config_view import (
     PassEntry,
     data_config_names,
@@ -126,10 +126,7 @@ def qlora_then_int4_builder(doc: Document, config: Config, version: str) -> Iter
         elif canonical == "ModelBuilder" and qlora is not None:
             precision = entry.param("precision")
             if precision is not None and str(precision[1]).lower() == "int4":
-                message = (
-                    f"ModelBuilder cannot convert a QLoRA-tuned model to int4 (pass {quoted(qlora.name)} "
-                    f"is QLoRA). Use LoRA for fine-tuning, or build with precision fp16/fp32."
-                )
+                message = rule_texts.qlora_then_int4(qlora.name)
                 yield _at_value(doc, precision[0], codes.QLORA_INT4_BUILDER, Severity.WARNING, message, None)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
-from olive_runner import locations
+from olive_events import history
 from pygls.uris import to_fs_path
 
 from olive_lsp import commands
@@ -112,10 +112,10 @@ def run_history(ls: OliveServer, *args: Any) -> dict[str, Any]:
     if uri is None or not uri.startswith("file:"):
         return {"ok": False, "reason": "Run history needs the file URI of an Olive config."}
     path = Path(to_fs_path(uri) or "")
-    output = locations.output_dir(_config_object(ls, uri, path), path.parent)
+    output = history.output_dir(_config_object(ls, uri, path), path.parent)
     active = RUNS.running(uri)
     running = active is not None and active.ended is None  # after run_end the process may take a moment to exit
-    return {"ok": True, "outputDir": str(output), "runs": locations.past_runs(output), "running": running}
+    return {"ok": True, "outputDir": str(output), "runs": history.past_runs(output), "running": running}
 
 
 @server.feature(types.WINDOW_WORK_DONE_PROGRESS_CANCEL)

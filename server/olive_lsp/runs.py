@@ -1,12 +1,14 @@
 """Runs started from the editor: one ``olive-studio run`` subprocess per config, its events relayed to the client.
 
 The server never imports the ML stack, so a run is a child process of the
-same interpreter (``python -m olive_runner.cli run CONFIG --events-fd N``).
+same interpreter (``python -m olive_studio run CONFIG --events-fd N``).
 Its event stream arrives on a pipe of its own; what it prints on stdout and
 stderr (library warnings, a traceback) is relayed as ``log`` events so nothing
-is lost.  Each event goes to the client twice: raw, in the custom
+is lost.  Every event passes through an ``EventSink`` of the relay's own
+(``forward`` for the runner's, ``emit`` for what the relay adds), so each one
+carries the run's progress, and goes to the client twice: raw, in the custom
 ``oliveStudio/runEvent`` notification for rich clients (the VS Code results
-panel), and digested into LSP work-done progress that any client can show.
+panel), and as LSP work-done progress, with the same numbers, for any client.
 
 Cancel sends SIGTERM to the run's process group (the runner records the run
 as cancelled and finished passes stay in its cache; the model builder's child
@@ -30,15 +32,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from olive_lsp.run_progress import RunProgress
+from olive_events.contract import RunEnd
+from olive_events.sink import EventSink
 
 RUN_EVENT = "oliveStudio/runEvent"
-RUNNER_MODULE = "olive_runner.cli"
+RUNNER_MODULE = "olive_studio"
 RUNNER_PACKAGES = ("torch", "transformers", "peft", "onnxruntime_genai")
 CANCEL_GRACE_S = 10.0
 OUTPUT_TAIL = 20
 EVENT_LINE_LIMIT = 4 * 1024 * 1024
 OUTPUT_CHUNK = 64 * 1024
+EVENT_LOG_ENV = "OLIVE_STUDIO_EVENT_LOG"  # tests: a file that receives every relayed event, to check them afterwards
 
 Notify = Callable[[str, dict[str, Any]], None]
 
@@ -67,10 +71,10 @@ class ActiveRun:
     process: asyncio.subprocess.Process
     token: str | None
     started: float = field(default_factory=time.time)
-    progress: RunProgress = field(default_factory=RunProgress)
+    sink: EventSink = field(default_factory=lambda: EventSink(check=False))
     cancelled: bool = False
     ended: dict[str, Any] | None = None
-    run_id: str = ""
+    reported: tuple[str, int] | None = None
     output: deque[str] = field(default_factory=lambda: deque(maxlen=OUTPUT_TAIL))
     done: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -90,6 +94,7 @@ class Runs:
         self.on_end = on_end
         self.python = python
         self.active: dict[str, ActiveRun] = {}
+        self.event_log = os.environ.get(EVENT_LOG_ENV) or None
         self._tasks: set[asyncio.Task[None]] = set()
 
     def running(self, uri: str) -> ActiveRun | None:
@@ -120,6 +125,7 @@ class Runs:
             os.close(write_fd)
         token = await self.progress.begin(f"Olive run: {config.name}")
         run = ActiveRun(uri=uri, config=config, process=process, token=token)
+        run.sink.listeners.append(lambda event: self._deliver(run, event))
         self.active[uri] = run
         self._spawn(self._relay(run, read_fd))
         return run
@@ -165,7 +171,7 @@ class Runs:
             try:
                 await asyncio.gather(self._pump_events(run, read_fd), self._pump_output(run))
             except Exception as exc:  # a relay bug must not leave the run without an end
-                self._emit(run, _log_event(run, f"the relay stopped reading the run: {exc!r}", "error"))
+                run.sink.log(f"the relay stopped reading the run: {exc!r}", "error")
             code = await run.process.wait()
         except asyncio.CancelledError:  # the server is exiting: the client is gone, so is the run
             self.active.pop(run.uri, None)
@@ -173,7 +179,7 @@ class Runs:
             run.done.set()
             raise
         if run.ended is None:
-            self._emit(run, _synthesized_end(run, code))
+            run.sink.emit(_synthesized_end(run, code))
         self.active.pop(run.uri, None)
         run.done.set()
         if self.on_end is not None:
@@ -185,9 +191,10 @@ class Runs:
                 event = json.loads(line)
             except ValueError:
                 event = None
-            if not isinstance(event, dict) or "type" not in event:
-                event = _log_event(run, f"unreadable event from the runner: {line[:200]}", "warning")
-            self._emit(run, event)
+            if isinstance(event, dict) and isinstance(event.get("type"), str):
+                run.sink.forward(event)
+            else:
+                run.sink.log(f"unreadable event from the runner: {line[:200]}", "warning")
 
     async def _pump_output(self, run: ActiveRun) -> None:
         """What the runner prints, line by line; a carriage return (a bar redrawn in place) ends a line too."""
@@ -208,12 +215,15 @@ class Runs:
         text = raw.decode("utf-8", "replace").rstrip()
         if text:
             run.output.append(text)
-            self._emit(run, _log_event(run, text, "info", source="runner-output"))
+            run.sink.log(text, "info", source="runner-output")
 
-    def _emit(self, run: ActiveRun, event: dict[str, Any]) -> None:
-        run.run_id = str(event.get("run_id") or run.run_id)
+    def _deliver(self, run: ActiveRun, event: dict[str, Any]) -> None:
+        """Every event of the run, to the client: raw, and as work-done progress with the event's own numbers."""
         if event.get("type") == "run_end":
             run.ended = event
+        if self.event_log is not None:
+            with open(self.event_log, "a", encoding="utf-8") as record:
+                record.write(json.dumps({"uri": run.uri, "event": event}, default=str) + "\n")
         self.notify(RUN_EVENT, {"uri": run.uri, "event": event})
         if run.token is None:
             return
@@ -221,9 +231,13 @@ class Runs:
             self.progress.end(run.token, _end_message(run))
             run.token = None
             return
-        line = run.progress.update(event)
-        if line is not None:
-            self.progress.report(run.token, line.message, line.percentage)
+        progress = event.get("progress")
+        if not isinstance(progress, dict):
+            return
+        line = (str(progress.get("message", "")), int(progress.get("percentage") or 0))
+        if line != run.reported:
+            run.reported = line
+            self.progress.report(run.token, *line)
 
     async def _kill_after_grace(self, run: ActiveRun) -> None:
         with contextlib.suppress(asyncio.TimeoutError):
@@ -269,24 +283,14 @@ def _signal_group(process: asyncio.subprocess.Process, signum: int) -> None:
         os.killpg(process.pid, signum)
 
 
-def _event(run: ActiveRun, event_type: str, **fields: Any) -> dict[str, Any]:
-    """An event the relay writes itself, in the runner's format (docs/events.md)."""
-    return {"v": 1, "type": event_type, "time": round(time.time(), 3), "run_id": run.run_id, **fields}
-
-
-def _log_event(run: ActiveRun, message: str, level: str, **fields: Any) -> dict[str, Any]:
-    return _event(run, "log", level=level, message=message, **fields)
-
-
-def _synthesized_end(run: ActiveRun, code: int) -> dict[str, Any]:
+def _synthesized_end(run: ActiveRun, code: int) -> RunEnd:
     """The runner died before saying how its run ended (killed, or crashed outside the engine)."""
-    if run.cancelled:
-        status, error = "cancelled", "cancelled by the user"
-    else:
-        tail = "\n".join(run.output) or "no output"
-        status, error = "failed", f"the runner exited with code {code} before the run ended:\n{tail}"
     duration = round(time.time() - run.started, 2)
-    return _event(run, "run_end", status=status, duration_s=duration, error=error, synthesized=True)
+    if run.cancelled:
+        return RunEnd(status="cancelled", duration_s=duration, error="cancelled by the user", synthesized=True)
+    tail = "\n".join(run.output) or "no output"
+    error = f"the runner exited with code {code} before the run ended:\n{tail}"
+    return RunEnd(status="failed", duration_s=duration, error=error, synthesized=True)
 
 
 def _end_message(run: ActiveRun) -> str:

@@ -17,7 +17,7 @@ LINE = re.compile(
 
 def validate(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "olive_runner.cli", "validate", *args],
+        [sys.executable, "-m", "olive_studio", "validate", *args],
         capture_output=True,
         text=True,
         timeout=60,

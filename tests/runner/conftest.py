@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "phrase-classification" / "olive-config.json"
 
 TONES = ("sad", "joy", "fear", "surprise")
 
@@ -85,4 +89,23 @@ def phrase_dataset(tmp_path: Path) -> Path:
     path = tmp_path / "data" / "phrases.jsonl"
     path.parent.mkdir(parents=True)
     path.write_text("".join(json.dumps(row) + "\n" for row in phrase_rows()), encoding="utf-8")
+    return path
+
+
+def example_workspace(folder: Path, model: Path, extra_training_args: dict[str, Any] | None = None) -> Path:
+    """The example config (examples/phrase-classification), pointed at the tiny model and a small dataset,
+    trained for a few logged steps, with the interpreter of these tests as the editor's Python."""
+    config = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    config["input_model"]["model_path"] = str(model)
+    args = config["passes"]["lora"]["training_args"]
+    args.update({"max_steps": 24, "logging_steps": 2, "per_device_train_batch_size": 4, **(extra_training_args or {})})
+    rows = phrase_rows()
+    (folder / "data").mkdir(parents=True)
+    (folder / "data" / "train.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows[:32]), encoding="utf-8")
+    (folder / "data" / "eval.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows[32:]), encoding="utf-8")
+    (folder / ".vscode").mkdir()
+    settings = {"oliveStudio.python.interpreterPath": sys.executable}
+    (folder / ".vscode" / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
+    path = folder / "olive-config.json"
+    path.write_text(json.dumps(config, indent=2), encoding="utf-8")
     return path

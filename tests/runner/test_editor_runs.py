@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,9 +20,13 @@ from typing import Any
 import pytest
 import pytest_lsp
 from lsprotocol import types
+from olive_events.schema import check_stream
 from pytest_lsp import ClientServerConfig, LanguageClient
 
+from tests.runner.conftest import example_workspace
 from tests.runner.test_pipeline import workspace
+
+REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.runner
 pytest.importorskip("onnxruntime_genai")
@@ -32,15 +38,18 @@ CAPABILITIES = types.ClientCapabilities(window=types.WindowClientCapabilities(wo
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "olive_lsp"]))
 async def client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
     events: list[dict[str, Any]] = []
+    seen: list[dict[str, Any]] = []  # every relayed event, also those a test clears from ``events``
     lsp_client.run_events = events  # type: ignore[attr-defined]
 
     @lsp_client.feature(RUN_EVENT)
     def on_run_event(params: Any) -> None:
         events.append(_plain(params))
+        seen.append(events[-1])
 
     await lsp_client.initialize_session(types.InitializeParams(capabilities=CAPABILITIES))
     yield
     await lsp_client.shutdown_session()
+    check_stream(entry["event"] for entry in seen)  # everything relayed matches the event contract
 
 
 def _plain(value: Any) -> Any:
@@ -215,3 +224,54 @@ async def test_an_untrusted_workspace_gets_no_runs_but_keeps_validation(
     assert result["ok"] is False and "not trusted" in result["reason"]
     assert (await command(client, "oliveStudio.validate", uri))["ok"] is True
     assert relayed(client) == []
+
+
+def panel_numbers(events: list[dict[str, Any]], tmp_path: Path) -> list[tuple[int, str]]:
+    """What the results panel shows after each event: the extension's own model (extension/src/shared/model.ts)
+    folded over the events by extension/test/progress-cli.ts under Node."""
+    tools = REPO / ".tools" / "bin"
+    if not (tools / "node").exists() or not (REPO / "extension" / "node_modules").exists():
+        reason = "Node and the extension's node_modules are needed: run scripts/setup-e2e.sh"
+        if os.environ.get("OLIVE_STUDIO_REQUIRE_E2E") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    env = {**os.environ, "PATH": f"{tools}:{os.environ['PATH']}"}
+    subprocess.run([tools / "npm", "run", "--silent", "progress-cli"], cwd=REPO / "extension", env=env, check=True)
+    stream = tmp_path / "relayed.jsonl"
+    stream.write_text("".join(json.dumps(e) + "\n" for e in events), encoding="utf-8")
+    with stream.open(encoding="utf-8") as stdin:
+        shown = subprocess.run(
+            [tools / "node", REPO / "extension" / "out" / "progress-cli.js"],
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    return [(line["percentage"], line["message"]) for line in map(json.loads, shown.stdout.splitlines())]
+
+
+async def test_the_panel_and_progress_show_the_same_numbers_at_every_event_of_the_example(
+    client: LanguageClient, tmp_path: Path, tiny_model: Path
+) -> None:
+    config = example_workspace(tmp_path / "example", tiny_model)
+    uri = await open_config(client, config)
+    result = await command(client, "oliveStudio.runLocally", uri)
+    assert result["ok"] is True, result
+    token = result["progressToken"]
+    end = await wait_for(client, lambda e: e["type"] == "run_end")
+    assert end["event"]["status"] == "completed", end["event"].get("error")
+    await until(lambda: isinstance(client.progress_reports[token][-1], types.WorkDoneProgressEnd))
+
+    events = [entry["event"] for entry in relayed(client)]
+    carried = [(e["progress"]["percentage"], e["progress"]["message"]) for e in events]
+    assert panel_numbers(events, tmp_path) == carried  # the panel shows each event's own numbers
+
+    # $/progress reports each change of those numbers, in order, until run_end ends the progress
+    changes: list[tuple[int, str]] = []
+    for event, numbers in zip(events, carried, strict=True):
+        if event["type"] != "run_end" and (not changes or changes[-1] != numbers):
+            changes.append(numbers)
+    reports = client.progress_reports[token]
+    sent = [(r.percentage, r.message) for r in reports if isinstance(r, types.WorkDoneProgressReport)]
+    assert sent == changes
+    assert carried[-1] == (100, "run completed") and [p for p, _ in carried] == sorted(p for p, _ in carried)

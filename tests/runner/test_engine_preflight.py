@@ -39,7 +39,7 @@ def base(tmp_path: Path) -> dict[str, object]:
 
 def run_cli(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "olive_runner.cli", "run", str(config), *args],
+        [sys.executable, "-m", "olive_studio", "run", str(config), *args],
         capture_output=True,
         text=True,
         timeout=120,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from olive_events.sink import EventSink
 from olive_runner import evaluate
 from olive_runner.evaluate import (
     _HfRunner,
@@ -25,7 +26,6 @@ from olive_runner.evaluate import (
     prompt_template,
     with_bos,
 )
-from olive_runner.events import EventSink
 from olive_runner.passes import model_builder
 from olive_runner.passes.base import ModelArtifact, PassContext
 

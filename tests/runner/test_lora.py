@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from olive_runner.events import EventSink
+from olive_events.sink import EventSink
 from olive_runner.passes import lora, merge
 from olive_runner.passes.base import ModelArtifact, PassContext, PassError
 
@@ -246,7 +246,7 @@ def test_eval_dataset_size_splits_by_distinct_text(tiny_model: Path, tmp_path: P
     from transformers import AutoTokenizer
 
     run = make_ctx(tmp_path, ModelArtifact(kind="hf", path=tiny_model), {**lora_params(), "eval_dataset_size": 0.25})
-    settings = lora.read_settings(run.ctx, qlora=False)
+    settings = lora.read_settings(run.ctx)
     train, evaluation = lora.training_examples(run.ctx, settings, AutoTokenizer.from_pretrained(tiny_model))
     assert (len(train), len(evaluation)) == (30, 10)
     assert not {tuple(e["input_ids"]) for e in train} & {tuple(e["input_ids"]) for e in evaluation}
@@ -277,7 +277,7 @@ def test_seed_style_parameters_train_and_evaluate(tiny_model: Path, tmp_path: Pa
 def test_old_and_misplaced_parameters_are_mapped_or_reported(tiny_model: Path, tmp_path: Path) -> None:
     params = {"lora_r": 4, "lora_alpha": 8, "double_quant": True, "bogus": 1, "train_data_config": "phrases"}
     run = make_ctx(tmp_path, ModelArtifact(kind="hf", path=tiny_model), params)
-    settings = lora.read_settings(run.ctx, qlora=False)
+    settings = lora.read_settings(run.ctx)
     assert (settings.r, settings.alpha) == (4, 8)
     text = "\n".join(run.messages())
     assert "lora_r is the pre-0.8 name of r" in text

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from olive_runner.events import EventSink
+from olive_events.sink import EventSink
 from olive_runner.passes import model_builder
 from olive_runner.passes.base import ModelArtifact, PassContext, PassError
 from olive_runner.passes.model_builder import (

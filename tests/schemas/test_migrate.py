@@ -118,7 +118,7 @@ def test_migrate_command_shows_a_diff_and_writes_on_request(tmp_path: Path) -> N
     config = tmp_path / "olive-config.json"
     config.write_text((EXAMPLES / "phrase-classification" / "olive-config-0.6.json").read_text(), encoding="utf-8")
     before = config.read_text()
-    run = [sys.executable, "-m", "olive_runner.cli", "migrate", str(config), "--to", "0.13"]
+    run = [sys.executable, "-m", "olive_studio", "migrate", str(config), "--to", "0.13"]
     shown = subprocess.run(run, capture_output=True, text=True, timeout=60, check=False)
     assert shown.returncode == 0, shown.stderr
     assert '-        "lora_r": 16,' in shown.stdout and '+        "r": 16,' in shown.stdout
@@ -129,7 +129,7 @@ def test_migrate_command_shows_a_diff_and_writes_on_request(tmp_path: Path) -> N
         [
             sys.executable,
             "-m",
-            "olive_runner.cli",
+            "olive_studio",
             "validate",
             "--no-file-checks",
             "--olive-version",

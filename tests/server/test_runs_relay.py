@@ -13,7 +13,8 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from olive_lsp.run_progress import RunProgress
+from olive_events.progress import RunProgress
+from olive_events.schema import check_stream
 from olive_lsp.runs import ProgressSink, RunRefused, Runs
 
 PASSES = [{"name": "lora", "type": "LoRA"}, {"name": "merge", "type": "MergeAdapterWeights"}]
@@ -100,6 +101,7 @@ async def test_a_runner_that_dies_without_run_end_still_ends_the_run(tmp_path: P
     await asyncio.wait_for(run.done.wait(), 10)
 
     events = [entry["event"] for entry in sent]
+    check_stream(events)
     assert [(e["type"], e.get("source")) for e in events[:2]] == [("log", "runner-output"), ("log", "runner-output")]
     end = events[-1]
     assert end["type"] == "run_end" and end["status"] == "failed" and end["synthesized"] is True
@@ -134,6 +136,7 @@ async def test_output_without_line_ends_is_relayed_in_pieces(tmp_path: Path) -> 
     runs = Runs(notify=lambda m, p: sent.append(p), progress=ProgressSink(), python=fake_python(tmp_path, body))
     run = await runs.start("file:///x/olive-config.json", config)
     await asyncio.wait_for(run.done.wait(), 10)
+    check_stream(e["event"] for e in sent)
     logs = [e["event"]["message"] for e in sent if e["event"]["type"] == "log"]
     assert logs[:2] == ["step 1", "step 2"]
     assert sum(len(m) for m in logs[2:]) == 200_000 and all(set(m) == {"x"} for m in logs[2:])

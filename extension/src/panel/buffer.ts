@@ -3,12 +3,12 @@
  * again (webviews are not kept alive while hidden), or re-created.
  *
  * A `run_start` drops the previous run, except the lines printed after that run ended (the new run's first
- * output, relayed before its `run_start`); model.ts keeps the same lines, so a replay equals the live view.
+ * output, relayed before its `run_start`); shared/model.ts keeps the same lines, so a replay equals the live view.
  * Log events are the only unbounded kind (a model build prints thousands of lines) and the panel shows only a
  * tail, so only the newest LOG_EVENTS_KEPT of them are kept.
  */
 
-import { LOG_TAIL, type RunEvent } from './model';
+import { LOG_TAIL, type RunEvent } from '../shared/model';
 
 /** Comfortably more than the panel's tail, so that a replay shows the same lines as the live panel did. */
 export const LOG_EVENTS_KEPT = LOG_TAIL * 5;

@@ -12,10 +12,10 @@ import * as vscode from 'vscode';
 import { log } from '../log';
 import { RunBuffer } from './buffer';
 import { newNonce, panelHtml } from './html';
-import type { RunEvent, RunSummary } from './model';
-import { parseWebviewMessage, type HostMessage } from './protocol';
+import type { RunEvent, RunSummary } from '../shared/model';
+import { parseWebviewMessage, type HostMessage } from '../shared/protocol';
 
-export type { RunEvent, RunSummary } from './model';
+export type { RunEvent, RunSummary } from '../shared/model';
 export { panelHtml } from './html';
 
 export interface ResultsPanelsOptions {

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from olive_runner.events import EventSink
+from olive_events.sink import EventSink
 
 ArtifactKind = Literal["hf", "onnx"]
 
@@ -43,6 +43,7 @@ class PassContext:
     data_configs: dict[str, dict[str, Any]]  # by name, in the current (0.13) form
     events: EventSink
     accelerator: str = "cpu"  # "cpu" or "cuda"
+    olive_version: str | None = None  # the release the config was migrated to; None: the newest known
     extras: dict[str, Any] = field(default_factory=dict)
 
 

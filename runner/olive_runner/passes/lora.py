@@ -33,29 +33,12 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from olive_runner import data
-from olive_runner.passes.base import ModelArtifact, PassContext, PassError
+from olive_events.contract import LogLevel, TrainStep
 
-# Parameters of Olive's LoRA pass (olive.passes.pytorch.lora.LoRA) and what QLoRA adds.
-LORA_PARAMS = frozenset(
-    {
-        "r",
-        "alpha",
-        "lora_dropout",
-        "target_modules",
-        "modules_to_save",
-        "torch_dtype",
-        "device_map",
-        "allow_tf32",
-        "ephemeral_gpu_offload",
-        "train_data_config",
-        "eval_data_config",
-        "training_args",
-        "eval_dataset_size",
-    }
-)
-QLORA_PARAMS = frozenset({"double_quant", "quant_type", "compute_dtype", "save_quant_config"})
-OLD_PARAM_NAMES = {"lora_r": "r", "lora_alpha": "alpha"}
+from olive_runner import data
+from olive_runner.passes import REGISTRY
+from olive_runner.passes.base import ModelArtifact, PassContext, PassError
+from olive_runner.passes.settings import LoraSettings
 
 # Olive's own training defaults (HFTrainingArguments); every other field keeps the transformers default.
 OLIVE_TRAINING_DEFAULTS: dict[str, Any] = {
@@ -75,32 +58,7 @@ TRAINING_ARG_RENAMES = {
 CHECKPOINT_PATTERN = re.compile(r"^checkpoint-(\d+)$")
 CHECKPOINT_INTERVAL_S = 60.0
 CHECKPOINT_INTERVAL_ENV = "OLIVE_RUNNER_CHECKPOINT_SECONDS"
-QLORA_NEEDS_CUDA = "QLoRA needs a CUDA GPU for 4-bit training; use LoRA on this machine, or run on a GPU/Azure ML"
 Emit = Callable[..., None]
-
-
-@dataclasses.dataclass
-class LoraSettings:
-    """The pass parameters with Olive's defaults filled in."""
-
-    r: int = 64
-    alpha: float = 16
-    lora_dropout: float = 0.05
-    target_modules: list[str] | None = None
-    modules_to_save: list[str] | None = None
-    torch_dtype: str = "bfloat16"
-    device_map: str | None = "auto"
-    allow_tf32: bool = True
-    ephemeral_gpu_offload: bool = False
-    train_data_config: Any = None
-    eval_data_config: Any = None
-    eval_dataset_size: float | None = None
-    training_args: dict[str, Any] = dataclasses.field(default_factory=dict)
-    # QLoRA only
-    double_quant: bool = False
-    quant_type: str = "nf4"
-    compute_dtype: str | None = None
-    save_quant_config: bool = True
 
 
 @dataclasses.dataclass
@@ -118,46 +76,32 @@ class ResumePlan:
 
 def run(ctx: PassContext) -> ModelArtifact:
     """The LoRA pass: train an adapter on the input model and return the model with it."""
-    settings = read_settings(ctx, qlora=False)
+    settings = read_settings(ctx)
     return _train(ctx, settings, quantization=None)
 
 
 def run_qlora(ctx: PassContext) -> ModelArtifact:
     """The QLoRA pass: like LoRA on a 4-bit (bitsandbytes) base model; refuses where 4-bit training cannot run."""
-    settings = read_settings(ctx, qlora=True)
+    settings = read_settings(ctx)
     return _train(ctx, settings, quantization=qlora_quantization(settings))
 
 
 # --------------------------------------------------------------------------------------------- parameters
 
 
-def log(ctx: PassContext, message: str, level: str = "info", **fields: Any) -> None:
+def log(ctx: PassContext, message: str, level: LogLevel = "info", **fields: Any) -> None:
     ctx.events.log(message, level=level, pass_name=ctx.name, **fields)
 
 
-def read_settings(ctx: PassContext, qlora: bool) -> LoraSettings:
-    """Olive's parameters from ctx.params, old names mapped and unknown ones reported (Olive only warns)."""
-    params = dict(ctx.params)
-    for old, new in OLD_PARAM_NAMES.items():
-        if old in params:
-            value = params.pop(old)
-            if new in params:
-                log(ctx, f"{old} is ignored: {new} is also set (rename {old} to {new}).", "warning")
-            else:
-                params[new] = value
-                log(ctx, f"{old} is the pre-0.8 name of {new}; using it as {new}={value!r}.", "warning")
-    known = LORA_PARAMS | QLORA_PARAMS if qlora else LORA_PARAMS
-    for key in sorted(set(params) - known):
-        value = params.pop(key)
-        if key in QLORA_PARAMS:
-            log(ctx, f"{key} is a QLoRA parameter; a {ctx.type} pass ignores it ({key}={value!r}).", "warning")
-        else:
-            log(ctx, f"Unknown {ctx.type} parameter {key!r} is ignored.", "warning")
-    training_args = params.pop("training_args", None) or {}
-    if not isinstance(training_args, Mapping):
+def read_settings(ctx: PassContext) -> LoraSettings:
+    """Olive's parameters from ctx.params at the release's defaults (the registry's settings for the pass type),
+    old names mapped and unknown ones reported (Olive only warns)."""
+    settings: LoraSettings = REGISTRY[ctx.type].read_settings(ctx, lambda message, level: log(ctx, message, level))
+    if settings.training_args is None:
+        settings.training_args = {}
+    if not isinstance(settings.training_args, Mapping):
         raise PassError(f"{ctx.name}: training_args must be an object of TrainingArguments fields.")
-    settings = LoraSettings(**params)
-    settings.training_args = dict(training_args)
+    settings.training_args = dict(settings.training_args)
     return settings
 
 
@@ -166,14 +110,14 @@ def qlora_quantization(settings: LoraSettings) -> dict[str, Any]:
     import torch
 
     if not torch.cuda.is_available():
-        raise PassError(f"{QLORA_NEEDS_CUDA} (no CUDA device is visible to PyTorch).")
+        raise PassError(f"{REGISTRY['QLoRA'].needs} (no CUDA device is visible to PyTorch).")
     if importlib.util.find_spec("bitsandbytes") is None:
-        raise PassError(f"{QLORA_NEEDS_CUDA}; the bitsandbytes package is missing: pip install bitsandbytes.")
+        raise PassError(f"{REGISTRY['QLoRA'].needs}; the bitsandbytes package is missing: pip install bitsandbytes.")
     compute_dtype = settings.compute_dtype or settings.torch_dtype
     return {
         "load_in_4bit": True,
-        "bnb_4bit_quant_type": settings.quant_type,
-        "bnb_4bit_use_double_quant": settings.double_quant,
+        "bnb_4bit_quant_type": settings.quant_type or "nf4",
+        "bnb_4bit_use_double_quant": bool(settings.double_quant),
         "bnb_4bit_compute_dtype": compute_dtype,
     }
 
@@ -658,24 +602,26 @@ def event_callback(ctx: PassContext) -> Any:
             logs = logs or {}
             if "loss" in logs:
                 ctx.events.emit(
-                    "train_step",
-                    pass_name=ctx.name,
-                    step=state.global_step,
-                    max_steps=state.max_steps,
-                    loss=logs["loss"],
-                    learning_rate=logs.get("learning_rate"),
-                    epoch=logs.get("epoch", state.epoch),
-                    tokens_seen=state.num_input_tokens_seen,
+                    TrainStep(
+                        pass_name=ctx.name,
+                        step=state.global_step,
+                        max_steps=state.max_steps,
+                        loss=logs["loss"],
+                        learning_rate=logs.get("learning_rate"),
+                        epoch=logs.get("epoch", state.epoch),
+                        tokens_seen=state.num_input_tokens_seen,
+                    )
                 )
             if "eval_loss" in logs:  # docs/events.md: evaluation steps are train_step events with eval_loss
                 ctx.events.emit(
-                    "train_step",
-                    pass_name=ctx.name,
-                    step=state.global_step,
-                    max_steps=state.max_steps,
-                    loss=None,
-                    eval_loss=logs["eval_loss"],
-                    epoch=logs.get("epoch", state.epoch),
+                    TrainStep(
+                        pass_name=ctx.name,
+                        step=state.global_step,
+                        max_steps=state.max_steps,
+                        loss=None,
+                        eval_loss=logs["eval_loss"],
+                        epoch=logs.get("epoch", state.epoch),
+                    )
                 )
             if "train_loss" in logs:  # the summary at the end of train() (every log carries train_runtime)
                 tokens = int(state.num_input_tokens_seen or 0) - self.tokens_at_start
@@ -746,7 +692,7 @@ def _train(ctx: PassContext, settings: LoraSettings, quantization: dict[str, Any
     log(ctx, f"Training on {device} in {dtype_name}: {len(train)} training and {len(evaluation)} evaluation sequences.")
     checkpoint = resume_point(ctx, plan)
     trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
-    return _save(ctx, trainer.model, tokenizer, quantization, settings.save_quant_config)
+    return _save(ctx, trainer.model, tokenizer, quantization, bool(settings.save_quant_config))
 
 
 def _save(

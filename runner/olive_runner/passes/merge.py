@@ -12,6 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from olive_events.contract import LogLevel
+
 from olive_runner.passes.base import ModelArtifact, PassContext, PassError
 
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "tokenizer.model", "vocab.json")
@@ -29,7 +31,7 @@ def run(ctx: PassContext) -> ModelArtifact:
     )
 
 
-def _log(ctx: PassContext, message: str, level: str = "info", **fields: Any) -> None:
+def _log(ctx: PassContext, message: str, level: LogLevel = "info", **fields: Any) -> None:
     ctx.events.log(message, level=level, pass_name=ctx.name, **fields)
 
 

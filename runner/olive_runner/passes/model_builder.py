@@ -23,6 +23,7 @@ generate with on its own (nor the runner evaluate), which is said in a warning.
 from __future__ import annotations
 
 import collections
+import dataclasses
 import importlib.util
 import json
 import math
@@ -36,7 +37,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from olive_runner.events import EventSink
+from olive_events.contract import LogLevel
+from olive_events.sink import EventSink
+from olive_schema import rule_texts
+
+from olive_runner.passes import REGISTRY
 from olive_runner.passes.base import ModelArtifact, PassContext, PassError
 
 BUILDER_MODULE = "onnxruntime_genai.models.builder"
@@ -95,7 +100,8 @@ LONGROPE_ARCHITECTURES = ("Phi3ForCausalLM", "Phi3SmallForCausalLM")
 
 def run(ctx: PassContext) -> ModelArtifact:
     """Build the ONNX Runtime GenAI model for ``ctx.params`` into ``ctx.output_dir``."""
-    params = ctx.params
+    settings = REGISTRY[ctx.type].read_settings(ctx, lambda message, level: ctx.events.log(message, level))
+    params = {k: v for k, v in dataclasses.asdict(settings).items() if v is not None}
     ep = execution_provider(ctx.accelerator)
     precision = check_precision(params.get("precision"), ep)
     if params.get("metadata_only"):
@@ -162,12 +168,7 @@ def _check_input(model: ModelArtifact, precision: str) -> None:
             f"({model.path}). To only (re)write genai_config.json next to an ONNX model, set metadata_only: true."
         )
     if model.quantized and precision == "int4":
-        raise PassError(
-            f"ModelBuilder: the input model was trained with QLoRA on a {model.quantized}-quantized base; "
-            "ONNX Runtime GenAI's builder cannot convert such a model to int4. Train with LoRA instead of QLoRA, "
-            "or set QLoRA's save_quant_config to false so that the output refers to the base model in its "
-            "original precision, and merge the adapter (MergeAdapterWeights) before ModelBuilder."
-        )
+        raise PassError(f"ModelBuilder: {rule_texts.qlora_then_int4(None, model.quantized)}")
 
 
 def check_hf_config(model_dir: Path) -> dict[str, Any]:
@@ -447,7 +448,7 @@ def _lines(stream: Iterable[str]) -> Iterable[str]:
             yield line
 
 
-def _level(line: str) -> str:
+def _level(line: str) -> LogLevel:
     """The quantizer logs one INFO line per graph node: keep those out of the default view."""
     if "WARNING" in line or "[WARN" in line:
         return "warning"

@@ -7,8 +7,8 @@
  * drive it in jsdom with a fake API and a fake chart.
  */
 
-import { initialState, isRunning, pastRuns, reduce, replay, type PastRun, type RunState } from './model';
-import { parseHostMessage, type ConfigRef, type WebviewMessage } from './protocol';
+import { initialState, isRunning, pastRuns, reduce, replay, type PastRun, type RunState } from '../shared/model';
+import { parseHostMessage, type ConfigRef, type WebviewMessage } from '../shared/protocol';
 import { RunView, type LossChartFactory, type ViewModel } from './view';
 
 /** The part of the object `acquireVsCodeApi()` returns that the panel uses. */
@@ -26,7 +26,8 @@ export interface PersistedState {
     readonly history: readonly PastRun[];
 }
 
-const PERSIST_VERSION = 1;
+/** 2: the run state carries the events' `progress` (a state saved by version 1 has none, so it is not drawn). */
+const PERSIST_VERSION = 2;
 /** Saving serialises the whole state: at most this often while events stream in. */
 const PERSIST_DELAY_MS = 1000;
 

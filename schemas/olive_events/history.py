@@ -1,7 +1,7 @@
 """Where a config's runs write: its output folder, its cache and the summaries of its past runs.
 
-The language server lists past runs for the editor's results panel, so this module stays free of the ML
-stack (and of the rest of the runner): both the engine and the server resolve folders through it.
+Both the runner (which writes them) and the language server (which lists past runs for the results panel)
+resolve folders here, so neither imports the other and both agree on every path.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 /**
- * The messages between the extension host (panel.ts) and the results webview (webview.ts). docs/panel.md
+ * The messages between the extension host (src/panel/panel.ts) and the results webview (src/webview). docs/panel.md
  * describes them. Both sides check what they receive: a webview message is user-driven input to the host, and
  * the host's messages carry strings from the runner.
  */

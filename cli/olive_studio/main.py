@@ -1,7 +1,9 @@
-"""The ``olive-studio`` command line: one entry point for every component.
+"""The ``olive-studio`` command line: one entry point over every component.
 
-Subcommands import their component lazily, so ``validate`` never pays for the
-language server and nothing here imports the ML stack.
+Thin on purpose: each subcommand parses its arguments and hands them to its component, imported lazily,
+so ``validate`` never pays for the language server and nothing here imports the ML stack. The torch-free
+commands (``validate``, ``migrate``, ``schema``) live in this package; ``run`` and ``fetch-default-model``
+belong to the runner, ``lsp`` to the language server.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "validate":
-        from olive_runner.validate_command import run_validate
+        from olive_studio.validate_command import run_validate
 
         return run_validate(
             args.files,
@@ -67,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file_checks=not args.no_file_checks,
         )
     if args.command == "migrate":
-        from olive_runner.migrate_command import run_migrate
+        from olive_studio.migrate_command import run_migrate
 
         return run_migrate(args.file, args.to_version, args.write, sys.stdout, sys.stderr)
     if args.command == "run":

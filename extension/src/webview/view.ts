@@ -17,7 +17,7 @@ import {
     formatNumber,
     formatPercent,
     formatRate,
-} from './format';
+} from '../shared/format';
 import {
     artifactLinks,
     currentLearningRate,
@@ -35,8 +35,8 @@ import {
     type RunStatus,
     type TimelineRow,
     type TrainingState,
-} from './model';
-import type { ConfigRef, WebviewMessage } from './protocol';
+} from '../shared/model';
+import type { ConfigRef, WebviewMessage } from '../shared/protocol';
 
 /** One curve of the loss chart. */
 export interface ChartSeries {
@@ -292,11 +292,13 @@ export class RunView {
         setText(this.meta, facts.join(' · '));
         setHidden(this.meta, facts.length === 0);
 
+        // The runner's own numbers (carried by its events), so the bar agrees with the status bar and the CLI. A
+        // refused run never started: its problems say why, a bar would say nothing.
         const p = progress(run);
-        setHidden(this.progressRow, run.status === 'idle' || p.total === 0);
+        setHidden(this.progressRow, run.status === 'idle' || run.status === 'refused');
         this.progressBar.value = p.fraction;
-        this.progressBar.setAttribute('aria-valuetext', `${Math.round(p.fraction * 100)} %`);
-        setText(this.progressLabel, `${p.done}/${p.total}${p.current === '' ? '' : ` · ${p.current}`}`);
+        this.progressBar.setAttribute('aria-valuetext', `${p.percentage} %`);
+        setText(this.progressLabel, `${p.percentage} %${p.current === '' ? '' : ` · ${p.current}`}`);
 
         if (!isRunning(run) || this.cancelRequestedFor !== run.runId) {
             this.cancelRequestedFor = null;

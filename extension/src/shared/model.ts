@@ -2,13 +2,35 @@
  * The results panel's model: the state of one run, folded from the runner's event stream (docs/events.md,
  * version 1), and the past runs read from `run_summary.json` files.
  *
- * Pure on purpose (no DOM, no vscode): the webview folds events with it to render, the tests run it under
- * Node, and the host can share its types. Events come from another process through the language server, so
- * every field is checked here; a malformed or unknown event leaves the state as it was and never throws.
+ * Pure on purpose (no DOM, no vscode, no Node): the webview folds events with it to render, the host (runs.ts)
+ * folds the same events for the status bar and the notification, and the tests run it under Node. The event
+ * types come from the runner's contract (events.generated.ts), but events come from another process through
+ * the language server, so every field is still checked here; a malformed or unknown event leaves the state as
+ * it was and never throws.
  */
 
+import {
+    EVENTS_MAJOR,
+    type ArtifactEvent,
+    type ErrorEvent,
+    type EvalStartEvent,
+    type EventEnvelope,
+    type LogEvent,
+    type LogLevel as EventLogLevel,
+    type MetricsEvent,
+    type PassEndEvent,
+    type PassStartEvent,
+    type PassStatus as EventPassStatus,
+    type Progress,
+    type RunEndEvent,
+    type RunStartEvent,
+    type RunStatus as EventRunStatus,
+    type TrainStepEvent,
+} from './events.generated';
+
 /** The events format major version this reader understands; newer majors are ignored (docs/events.md). */
-export const EVENTS_MAJOR = 1;
+export { EVENTS_MAJOR };
+export type { Progress };
 /** How many log lines the panel keeps: a tail, because a model build can print thousands. */
 export const LOG_TAIL = 200;
 /**
@@ -17,12 +39,13 @@ export const LOG_TAIL = 200;
  */
 export const MAX_CURVE_POINTS = 2000;
 
-/** One runner event as it arrives: only `type` is sure; every other field is checked before use. */
-export interface RunEvent {
+/**
+ * One runner event as it arrives: the envelope's fields (docs/events.md) plus whatever its type carries. Only
+ * `type` is sure; the envelope's fields may be missing (an older runner has no `progress`, the relay's own lines
+ * no `v`, `time` or `run_id`), and every field is checked before use.
+ */
+export interface RunEvent extends Partial<EventEnvelope> {
     readonly type: string;
-    readonly v?: number;
-    readonly time?: number;
-    readonly run_id?: string;
     readonly [field: string]: unknown;
 }
 
@@ -42,9 +65,11 @@ export interface RunSummary {
     readonly [field: string]: unknown;
 }
 
-export type RunStatus = 'idle' | 'running' | 'completed' | 'failed' | 'refused' | 'cancelled';
-export type PassStatus = 'pending' | 'running' | 'cached' | 'done' | 'failed' | 'cancelled';
-export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
+/** A run's state: before its first event, running, or how `run_end` said it ended. */
+export type RunStatus = 'idle' | 'running' | EventRunStatus;
+/** A pass's state: planned by `run_start`, started by `pass_start`, or how `pass_end` said it ended. */
+export type PassStatus = 'pending' | 'running' | EventPassStatus;
+export type LogLevel = EventLogLevel;
 
 export interface PassState {
     readonly name: string;
@@ -138,6 +163,12 @@ export interface RunState {
     readonly logSeq: number;
     /** `logSeq` when the run ended: lines after it (the next run's first output) survive the next `run_start`. */
     readonly endLogSeq: number | null;
+    /**
+     * The newest valid `progress` an event of this run carried: computed once by the runner's sink, so the panel,
+     * the status bar, the CLI and `$/progress` show the same numbers. Null until an event carries one (a runner
+     * older than events 1.1 never does).
+     */
+    readonly progress: Progress | null;
 }
 
 export function initialState(): RunState {
@@ -165,6 +196,7 @@ export function initialState(): RunState {
         logs: [],
         logSeq: 0,
         endLogSeq: null,
+        progress: null,
     };
 }
 
@@ -197,14 +229,23 @@ export function isEnded(state: RunState): boolean {
 
 type Fields = Readonly<Record<string, unknown>>;
 
+/**
+ * An event's fields under the names the contract gives its type, each still `unknown`: the compiler checks that
+ * the reducer reads only fields the runner writes (a field renamed in contract.py breaks the build here), and
+ * the reducer checks each value before use.
+ */
+type Unchecked<T> = { readonly [K in keyof T]?: unknown };
+
 function apply(state: RunState, raw: unknown): RunState {
     if (!isRecord(raw) || typeof raw.type !== 'string' || !knownVersion(raw.v)) {
         return state;
     }
-    const runId = str(raw.run_id) ?? '';
-    const time = num(raw.time);
+    const envelope: Unchecked<EventEnvelope> = raw;
+    const runId = str(envelope.run_id) ?? '';
+    const time = num(envelope.time);
+    const carried = carriedProgress(envelope.progress);
     if (raw.type === 'run_start') {
-        return runStart(state, raw, runId, time);
+        return withProgress(runStart(state, raw, runId, time), carried);
     }
     let current = state;
     if (runId !== '' && state.runId !== '' && runId !== state.runId) {
@@ -218,9 +259,37 @@ function apply(state: RunState, raw: unknown): RunState {
         return state;
     }
     const withId = next.runId === '' && runId !== '' ? { ...next, runId } : next;
-    return time === null || (withId.lastTime !== null && withId.lastTime >= time)
-        ? withId
-        : { ...withId, lastTime: time };
+    const withTime =
+        time === null || (withId.lastTime !== null && withId.lastTime >= time) ? withId : { ...withId, lastTime: time };
+    // Once the run has ended its progress stays as run_end left it: what follows (the next run's first output
+    // lines) belongs to a run that has not started yet.
+    return isEnded(current) ? withTime : withProgress(withTime, carried);
+}
+
+/** The event's `progress` field, or null when it has none or a malformed one (then the previous one stays). */
+function carriedProgress(value: unknown): Progress | null {
+    if (!isRecord(value)) {
+        return null;
+    }
+    const fields: Unchecked<Progress> = value;
+    const { percentage, message } = fields;
+    return typeof percentage === 'number' &&
+        Number.isInteger(percentage) &&
+        percentage >= 0 &&
+        percentage <= 100 &&
+        typeof message === 'string'
+        ? { percentage, message } // a copy: fields a newer minor version adds to `progress` stay out of the state
+        : null;
+}
+
+function withProgress(state: RunState, carried: Progress | null): RunState {
+    if (carried === null) {
+        return state;
+    }
+    const current = state.progress;
+    return current !== null && current.percentage === carried.percentage && current.message === carried.message
+        ? state
+        : { ...state, progress: carried };
 }
 
 function applyToRun(state: RunState, e: Fields, time: number | null): RunState {
@@ -262,7 +331,7 @@ function freshRun(state: RunState, runId: string, time: number | null): RunState
     };
 }
 
-function runStart(state: RunState, e: Fields, runId: string, time: number | null): RunState {
+function runStart(state: RunState, e: Unchecked<RunStartEvent>, runId: string, time: number | null): RunState {
     const passes: PassState[] = [];
     for (const item of list(e.passes)) {
         const name = isRecord(item) ? str(item.name) : undefined;
@@ -285,7 +354,7 @@ function pendingPass(name: string, type: string): PassState {
     return { name, type, status: 'pending', startedAt: null, durationS: null, artifact: null };
 }
 
-function passStart(state: RunState, e: Fields, time: number | null): RunState {
+function passStart(state: RunState, e: Unchecked<PassStartEvent>, time: number | null): RunState {
     const name = str(e.pass_name);
     if (name === undefined) {
         return state;
@@ -299,13 +368,14 @@ function passStart(state: RunState, e: Fields, time: number | null): RunState {
     return { ...state, status: state.status === 'idle' ? 'running' : state.status, passes };
 }
 
-function passEnd(state: RunState, e: Fields, time: number | null): RunState {
+function passEnd(state: RunState, e: Unchecked<PassEndEvent>, time: number | null): RunState {
     const name = str(e.pass_name);
     if (name === undefined) {
         return state;
     }
     const status = passStatus(e.status);
-    const passes = upsertPass(state.passes, name, str(e.pass_type), (p) => ({
+    // pass_end has no pass_type: a pass that ends without having been announced keeps an empty type
+    const passes = upsertPass(state.passes, name, undefined, (p) => ({
         ...p,
         status,
         durationS: num(e.duration_s) ?? since(p.startedAt, time),
@@ -341,7 +411,7 @@ function upsertPass(
     return passes.map((p, i) => (i === index ? updated : p));
 }
 
-function trainStep(state: RunState, e: Fields): RunState {
+function trainStep(state: RunState, e: Unchecked<TrainStepEvent>): RunState {
     const passName = str(e.pass_name) ?? '';
     const step = num(e.step);
     if (step === null) {
@@ -402,7 +472,7 @@ function addPoint(points: readonly Point[], x: number, y: number): readonly Poin
     return thinned[thinned.length - 1] === last ? thinned : [...thinned, last];
 }
 
-function logLine(state: RunState, e: Fields, time: number | null): RunState {
+function logLine(state: RunState, e: Unchecked<LogEvent>, time: number | null): RunState {
     const message = str(e.message);
     if (message === undefined) {
         return state;
@@ -450,7 +520,7 @@ function appendLog(state: RunState, line: Omit<LogLine, 'seq'>): RunState {
     return { ...state, logSeq: seq, logs: logs.length > LOG_TAIL ? logs.slice(logs.length - LOG_TAIL) : logs };
 }
 
-function passError(state: RunState, e: Fields, time: number | null): RunState {
+function passError(state: RunState, e: Unchecked<ErrorEvent>, time: number | null): RunState {
     const message = str(e.message);
     if (message === undefined) {
         return state;
@@ -460,7 +530,7 @@ function passError(state: RunState, e: Fields, time: number | null): RunState {
     return { ...withLog, errors: [...state.errors, { passName, message }] };
 }
 
-function artifact(state: RunState, e: Fields): RunState {
+function artifact(state: RunState, e: Unchecked<ArtifactEvent>): RunState {
     const path = str(e.path);
     if (path === undefined) {
         return state;
@@ -475,12 +545,12 @@ function artifact(state: RunState, e: Fields): RunState {
     return { ...state, artifacts: [...others, item] };
 }
 
-function evalStart(state: RunState, e: Fields): RunState {
+function evalStart(state: RunState, e: Unchecked<EvalStartEvent>): RunState {
     const stages = strings(e.stages);
     return { ...state, evalStages: stages };
 }
 
-function metrics(state: RunState, e: Fields): RunState {
+function metrics(state: RunState, e: Unchecked<MetricsEvent>): RunState {
     const row = metricsRow(str(e.stage), e);
     if (row === null) {
         return state;
@@ -491,7 +561,7 @@ function metrics(state: RunState, e: Fields): RunState {
 }
 
 /** A metrics row from a `metrics` event or a summary's `metrics[stage]` (the same fields, docs/events.md). */
-function metricsRow(stage: string | undefined, m: Fields): MetricsRow | null {
+function metricsRow(stage: string | undefined, m: Unchecked<MetricsEvent>): MetricsRow | null {
     if (stage === undefined) {
         return null;
     }
@@ -506,7 +576,7 @@ function metricsRow(stage: string | undefined, m: Fields): MetricsRow | null {
     };
 }
 
-function runEnd(state: RunState, e: Fields, time: number | null): RunState {
+function runEnd(state: RunState, e: Unchecked<RunEndEvent>, time: number | null): RunState {
     if (isEnded(state)) {
         return state; // the run already said how it ended; a second end (relayed after the real one) changes nothing
     }
@@ -571,48 +641,25 @@ function effectiveNow(state: RunState, now: number): number {
     return state.lastTime !== null && state.lastTime > now ? state.lastTime : now;
 }
 
-export interface Progress {
-    /** 0..1 */
+/** How far the run is, as the panel's bar, the status bar and the notification show it. */
+export interface ProgressView {
+    /** 0..1: `percentage / 100`, for a progress element. */
     readonly fraction: number;
-    /** Finished units (passes, then evaluated stages) and all units known so far. */
-    readonly done: number;
-    readonly total: number;
-    /** What runs now, for the progress label: "lora (step 12/16)", "evaluating fine_tuned", "". */
+    /** 0..100, an integer: the number to show, exactly as the runner computed it. */
+    readonly percentage: number;
+    /** The runner's line: "lora (LoRA) 1/3: step 8/16, loss 6.180", "evaluating fine_tuned (2/3)"; '' when none. */
     readonly current: string;
 }
 
 /**
- * How far the run is: each pass is one unit and each evaluated model one more (once `eval_start` says how
- * many). A fine-tune counts its steps within its unit, so the bar moves during the longest pass.
+ * The progress the run's events carried (docs/events.md): not computed here, so that every client shows the
+ * runner's numbers. 0 and '' until an event carries one.
  */
-export function progress(state: RunState): Progress {
-    const evalTotal = state.evalStages?.length ?? 0;
-    const total = state.passes.length + evalTotal;
-    if (state.status === 'completed') {
-        return { fraction: 1, done: total, total, current: '' };
-    }
-    let done = state.passes.filter((p) => p.status !== 'pending' && p.status !== 'running').length;
-    let partial = 0;
-    let current = '';
-    const running = state.passes.find((p) => p.status === 'running');
-    if (running !== undefined) {
-        const training = state.training.find((t) => t.passName === running.name);
-        current = running.name;
-        if (training?.step != null && training.maxSteps != null && training.maxSteps > 0) {
-            partial = Math.min(1, Math.max(0, training.step / training.maxSteps));
-            current += ` (step ${training.step}/${training.maxSteps})`;
-        }
-    }
-    if (state.evalStages !== null) {
-        const measured = state.metrics.filter((m) => state.evalStages?.includes(m.stage)).length;
-        done += Math.min(measured, evalTotal);
-        const next = state.evalStages.find((stage) => !state.metrics.some((m) => m.stage === stage));
-        if (next !== undefined && isRunning(state)) {
-            current = `evaluating ${next}`;
-        }
-    }
-    const fraction = total === 0 ? 0 : Math.min(1, (done + partial) / total);
-    return { fraction, done, total, current };
+export function progress(state: RunState): ProgressView {
+    const carried = state.progress;
+    return carried === null
+        ? { fraction: 0, percentage: 0, current: '' }
+        : { fraction: carried.percentage / 100, percentage: carried.percentage, current: carried.message };
 }
 
 /** The newest learning rate of a fine-tune (the runner logs it with each training step). */

@@ -1,7 +1,7 @@
 /**
  * Entry point of the results webview (bundled by esbuild to dist/webview.js, an IIFE with Chart.js inside).
  * It wires the VS Code webview API, the window's message events and theme changes to the app; everything
- * else lives in app.ts, view.ts and model.ts.
+ * else lives in app.ts, view.ts and ../shared/model.ts.
  */
 
 import { ResultsApp, type WebviewApi } from './app';
